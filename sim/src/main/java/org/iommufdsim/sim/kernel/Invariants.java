@@ -1,0 +1,98 @@
+package org.iommufdsim.sim.kernel;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.iommufdsim.sim.kernel.iommufd.Ioas;
+import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
+import org.iommufdsim.sim.kernel.iommufd.IommufdObject;
+import org.iommufdsim.sim.kernel.iopt.IoPagetable;
+import org.iommufdsim.sim.kernel.iopt.IoptArea;
+import org.iommufdsim.sim.kernel.iopt.IoptPages;
+import org.iommufdsim.sim.kernel.util.U64;
+
+/**
+ * Every invariant of the kernel model, checked from scratch: the object table's allocator,
+ * users counts recomputed from the references objects hold, and each IOAS's areas,
+ * reservations, allowed ranges and alignment. Returns one line per violation.
+ */
+public final class Invariants {
+  private Invariants() {}
+
+  public static List<String> check(Kernel kernel) {
+    List<String> errs = new ArrayList<>();
+    Map<IoptPages, Integer> pageRefs = new IdentityHashMap<>();
+    for (IommufdFile ctx : kernel.contexts()) {
+      String where = "iommufd ctx of pid " + ctx.creator().pid();
+      ctx.objects().checkAllocator().forEach(e -> errs.add(where + ": " + e));
+      for (IommufdObject o : ctx.objects().live()) {
+        int expected = 1 + heldBy(ctx, o);
+        if (o.users() != expected) {
+          errs.add(where + ": " + o + " has users " + o.users() + ", references say "
+              + expected);
+        }
+        switch (o) {
+          case Ioas ioas -> checkIopt(where + ": " + o, ioas.iopt(), errs, pageRefs);
+        }
+      }
+      if (ctx.vfioIoas() != null && ctx.objects().get(ctx.vfioIoas().id(),
+          org.iommufdsim.sim.kernel.iommufd.ObjType.IOAS) != ctx.vfioIoas()) {
+        errs.add(where + ": the compat IOAS is not a live IOAS of the context");
+      }
+    }
+    pageRefs.forEach((p, n) -> {
+      if (p.refs() != n) {
+        errs.add("iopt_pages " + p.kind() + " at " + U64.hex(p.base()) + " has refs "
+            + p.refs() + " but " + n + " areas use it");
+      }
+    });
+    return errs;
+  }
+
+  /** References other objects of the context hold on {@code o} (none yet beyond the table). */
+  private static int heldBy(IommufdFile ctx, IommufdObject o) {
+    return 0;
+  }
+
+  private static void checkIopt(String where, IoPagetable iopt, List<String> errs,
+      Map<IoptPages, Integer> pageRefs) {
+    long align = iopt.iovaAlignment();
+    long page = iopt.pageSize();
+    long expectAlign = iopt.largePagesDisabled() ? page : 1;
+    for (IoPagetable.AlignmentSource s : iopt.alignmentSources()) {
+      expectAlign = Math.max(expectAlign, s.iovaAlignment());
+    }
+    if (align < expectAlign || Long.bitCount(align) != 1) {
+      errs.add(where + ": iova_alignment " + align + " but its sources need " + expectAlign);
+    }
+    IoptArea prev = null;
+    for (IoptArea a : iopt.areas().values()) {
+      String at = where + ": area [" + U64.hex(a.iova()) + ", " + U64.hex(a.last()) + "]";
+      if (U64.gt(a.iova(), a.last())) {
+        errs.add(at + " is empty or inverted");
+      }
+      if (prev != null && U64.le(a.iova(), prev.last())) {
+        errs.add(at + " overlaps the previous area");
+      }
+      if (iopt.reserved().intersects(a.iova(), a.last())) {
+        errs.add(at + " intersects a reserved range");
+      }
+      long m = align - 1;
+      if ((a.iova() & m) != 0 || (a.length() & m) != 0 || ((a.startByte() % page) & m) != 0) {
+        errs.add(at + " is not aligned to " + align);
+      }
+      if (U64.gt((a.startByte() + a.length() - 1) / page, a.pages().npages() - 1)) {
+        errs.add(at + " runs past the end of its pages");
+      }
+      pageRefs.merge(a.pages(), 1, Integer::sum);
+      prev = a;
+    }
+    for (Map.Entry<Long, Long> r : iopt.allowed().entrySet()) {
+      if (iopt.reserved().intersects(r.getKey(), r.getValue())) {
+        errs.add(where + ": allowed range [" + U64.hex(r.getKey()) + ", "
+            + U64.hex(r.getValue()) + "] intersects a reserved range");
+      }
+    }
+  }
+}

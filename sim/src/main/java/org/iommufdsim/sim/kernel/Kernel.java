@@ -1,0 +1,94 @@
+package org.iommufdsim.sim.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommufdsim.sim.host.HostConfig;
+import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
+import org.iommufdsim.sim.kernel.mm.MemObject;
+import org.iommufdsim.sim.kernel.trace.Tracer;
+
+/**
+ * The simulated kernel: one per host. Holds what is global in Linux (PAGE_SIZE, the device
+ * list, the iommufd module's test knobs) and the tasks. Single threaded and deterministic:
+ * nothing here reads a clock or draws a random number.
+ */
+public final class Kernel {
+  private final HostConfig config;
+  private final Tracer tracer = new Tracer();
+  private final List<Task> tasks = new ArrayList<>();
+  private final Devices devices = new Devices(this);
+  /** Live iommufd contexts in creation order (for invariant checks). */
+  private final List<IommufdFile> contexts = new ArrayList<>();
+  private long memSerial;
+  /** iommufd_test_memory_limit (IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT); module global. */
+  private long testMemoryLimit = 65536;
+
+  public Kernel(HostConfig config) {
+    this.config = config;
+  }
+
+  public HostConfig config() {
+    return config;
+  }
+
+  public long pageSize() {
+    return config.pageSize();
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public Devices devices() {
+    return devices;
+  }
+
+  public void registerContext(IommufdFile ctx) {
+    contexts.add(ctx);
+  }
+
+  public void unregisterContext(IommufdFile ctx) {
+    contexts.remove(ctx);
+  }
+
+  public List<IommufdFile> contexts() {
+    return List.copyOf(contexts);
+  }
+
+  public Task spawn() {
+    Task t = new Task(this, tasks.size() + 1, config.capSysResource());
+    tasks.add(t);
+    return t;
+  }
+
+  public List<Task> tasks() {
+    return List.copyOf(tasks);
+  }
+
+  /** Process exit: every fd is closed, in ascending order. */
+  public void exit(Task t) {
+    if (t.exited()) {
+      return;
+    }
+    for (int fd : List.copyOf(t.fds().keySet())) {
+      t.closeFd(fd);
+    }
+    t.markExited();
+  }
+
+  public MemObject newMemObject(String name, long size, boolean file) {
+    return new MemObject(name, pageSize(), size, file, ++memSerial);
+  }
+
+  public long testMemoryLimit() {
+    return testMemoryLimit;
+  }
+
+  public void setTestMemoryLimit(long limit) {
+    testMemoryLimit = limit;
+  }
+
+  void noteInjected(Task t, String point) {
+    tracer.note("pid " + t.pid() + ": fail-nth fired at " + point);
+  }
+}

@@ -1,0 +1,243 @@
+package org.iommufdsim.sim.kernel;
+
+import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.fs.KFile;
+import org.iommufdsim.sim.kernel.fs.MemfdFile;
+import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
+import org.iommufdsim.sim.kernel.mm.MemObject;
+import org.iommufdsim.sim.kernel.mm.Mm;
+import org.iommufdsim.sim.kernel.mm.Vma;
+import org.iommufdsim.sim.kernel.trace.CallFormat;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * The system-call layer of one task: argument checks that belong to the VFS and mm, then the
+ * file's operation; every call leaves one trace line.
+ */
+public final class Syscall {
+  private static final int PROT_MASK = 0x7;
+  private static final int MAP_SHARED = 0x01;
+  private static final int MAP_PRIVATE = 0x02;
+  private static final int MAP_FIXED = 0x10;
+  private static final int MAP_ANONYMOUS = 0x20;
+  private static final int MFD_VALID = 0x0001 | 0x0002 | 0x0004 | 0x0008 | 0x0010;
+
+  private final Kernel kernel;
+  private final Task task;
+
+  public Syscall(Kernel kernel, Task task) {
+    this.kernel = kernel;
+    this.task = task;
+  }
+
+  private SysResult traced(String text, SysResult r) {
+    kernel.tracer().line(() -> "pid " + task.pid() + ": " + text + " " + CallFormat.result(r));
+    return r;
+  }
+
+  public SysResult open(String path) {
+    return traced("open(\"" + path + "\")", doOpen(path));
+  }
+
+  private SysResult doOpen(String path) {
+    if (task.exited()) {
+      return SysResult.err(Errno.ESRCH, "process has exited");
+    }
+    KFile file;
+    if (path.equals("/dev/iommu")) {
+      if (task.shouldFail("kzalloc(iommufd_ctx)")) {
+        return SysResult.err(Errno.ENOMEM, "allocating the iommufd context failed");
+      }
+      file = new IommufdFile(kernel, task, false);
+    } else if (path.equals("/dev/vfio/vfio")) {
+      if (task.shouldFail("kzalloc(iommufd_ctx)")) {
+        return SysResult.err(Errno.ENOMEM, "allocating the iommufd context failed");
+      }
+      file = new IommufdFile(kernel, task, true);
+    } else {
+      SysResult dev = kernel.devices().open(task, path);
+      if (dev != null) {
+        return dev;
+      }
+      return SysResult.err(Errno.ENOENT, "no such file: " + path);
+    }
+    int fd = task.reserveFd();
+    if (fd < 0) {
+      file.put();
+      return SysResult.err(Errno.EMFILE, "too many open files");
+    }
+    task.installFd(fd, file);
+    return SysResult.ok(fd);
+  }
+
+  public SysResult close(int fd) {
+    return traced("close(" + fd + ")", task.closeFd(fd)
+        ? SysResult.ok()
+        : SysResult.err(Errno.EBADF, "fd " + fd + " is not open"));
+  }
+
+  public SysResult ioctl(int fd, long request, long arg) {
+    KFile f = task.file(fd);
+    if (!kernel.tracer().enabled()) {
+      return f == null ? badFd(fd) : f.ioctl(task, request, arg);
+    }
+    String before = CallFormat.ioctlArgs(task, request, arg);
+    SysResult r = f == null ? badFd(fd) : f.ioctl(task, request, arg);
+    String after = CallFormat.ioctlOutputs(task, request, arg, before);
+    return traced("ioctl(" + fd + ", " + CallFormat.request(request) + ", " + before + ")"
+        + after, r);
+  }
+
+  public SysResult read(int fd, long buf, long count) {
+    KFile f = task.file(fd);
+    SysResult r;
+    if (f == null) {
+      r = badFd(fd);
+    } else if (count < 0) {
+      r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
+    } else {
+      r = f.read(task, buf, count);
+    }
+    return traced(String.format("read(%d, 0x%x, %d)", fd, buf, count), r);
+  }
+
+  public SysResult write(int fd, long buf, long count) {
+    KFile f = task.file(fd);
+    SysResult r;
+    if (f == null) {
+      r = badFd(fd);
+    } else if (count < 0) {
+      r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
+    } else {
+      r = f.write(task, buf, count);
+    }
+    return traced(String.format("write(%d, 0x%x, %d)", fd, buf, count), r);
+  }
+
+  public SysResult poll(int fd, int events) {
+    KFile f = task.file(fd);
+    int always = 0x0008 | 0x0010; // POLLERR | POLLHUP are reported whatever was asked
+    int revents = f == null ? 0x0020 : f.poll(task, events) & (events | always);
+    return traced(String.format("poll([{fd=%d, events=0x%x}], 1, 0)", fd, events),
+        SysResult.ok(revents & 0xffff));
+  }
+
+  public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+    return traced(String.format("mmap(0x%x, 0x%x, 0x%x, 0x%x, %d, 0x%x)",
+        addr, length, prot, flags, fd, offset), doMmap(addr, length, prot, flags, fd, offset));
+  }
+
+  private SysResult doMmap(long addr, long length, int prot, int flags, int fd, long offset) {
+    Mm mm = task.mm();
+    int type = flags & (MAP_SHARED | MAP_PRIVATE);
+    if (type == 0 || type == (MAP_SHARED | MAP_PRIVATE)) {
+      return SysResult.err(Errno.EINVAL, "flags must hold exactly one of MAP_SHARED, MAP_PRIVATE");
+    }
+    if ((flags & MAP_FIXED) != 0) {
+      return SysResult.err(Errno.EINVAL, "MAP_FIXED is not modelled");
+    }
+    if ((prot & ~PROT_MASK) != 0) {
+      return SysResult.err(Errno.EINVAL, "unknown PROT_ bits");
+    }
+    if (length == 0 || (offset & (mm.pageSize() - 1)) != 0) {
+      return SysResult.err(Errno.EINVAL, "length is 0 or offset is not page aligned");
+    }
+    long rounded = mm.roundUp(length);
+    if (rounded == 0 || Long.compareUnsigned(rounded, Mm.TASK_SIZE) > 0) {
+      return SysResult.err(Errno.ENOMEM, "length does not fit the address space");
+    }
+    MemObject obj;
+    long objOffset = 0;
+    if ((flags & MAP_ANONYMOUS) != 0) {
+      obj = kernel.newMemObject("anon", rounded, false);
+    } else {
+      KFile f = task.file(fd);
+      if (f == null) {
+        return badFd(fd);
+      }
+      if (!(f instanceof MemfdFile m)) {
+        return SysResult.err(Errno.ENODEV, f.describe() + " cannot be mapped");
+      }
+      if (type == MAP_PRIVATE) {
+        return SysResult.err(Errno.ENODEV, "private file mappings are not modelled");
+      }
+      if (Long.compareUnsigned(offset, Long.MAX_VALUE - rounded) > 0) {
+        return SysResult.err(Errno.EOVERFLOW, "offset + length overflows");
+      }
+      obj = m.object();
+      objOffset = offset;
+    }
+    long start = mm.reserve(length);
+    if (start < 0) {
+      return SysResult.err(Errno.ENOMEM, "address space exhausted");
+    }
+    mm.insert(new Vma(start, rounded, prot, flags, obj, objOffset));
+    return SysResult.ok(start);
+  }
+
+  public SysResult munmap(long addr, long length) {
+    Errno e = task.mm().checkMunmap(addr, length);
+    SysResult r;
+    if (e != null) {
+      r = SysResult.err(e, "addr not page aligned, length 0, or range outside user space");
+    } else {
+      task.mm().unmap(addr, task.mm().roundUp(length));
+      r = SysResult.ok();
+    }
+    return traced(String.format("munmap(0x%x, 0x%x)", addr, length), r);
+  }
+
+  public SysResult memfdCreate(String name, int flags) {
+    SysResult r;
+    if ((flags & ~MFD_VALID) != 0) {
+      r = SysResult.err(Errno.EINVAL, "unknown MFD_ flags");
+    } else if (name.length() > 249) {
+      r = SysResult.err(Errno.EINVAL, "name longer than 249 bytes");
+    } else {
+      int fd = task.reserveFd();
+      if (fd < 0) {
+        r = SysResult.err(Errno.EMFILE, "too many open files");
+      } else {
+        task.installFd(fd, new MemfdFile(kernel.newMemObject(name, 0, true)));
+        r = SysResult.ok(fd);
+      }
+    }
+    return traced("memfd_create(\"" + name + "\", 0x" + Integer.toHexString(flags) + ")", r);
+  }
+
+  public SysResult ftruncate(int fd, long length) {
+    KFile f = task.file(fd);
+    SysResult r;
+    if (f == null) {
+      r = badFd(fd);
+    } else if (!(f instanceof MemfdFile m)) {
+      r = SysResult.err(Errno.EINVAL, f.describe() + " cannot be truncated");
+    } else if (length < 0) {
+      r = SysResult.err(Errno.EINVAL, "negative length");
+    } else {
+      m.object().truncate(length);
+      r = SysResult.ok();
+    }
+    return traced(String.format("ftruncate(%d, 0x%x)", fd, length), r);
+  }
+
+  public SysResult failNth(int n) {
+    SysResult r;
+    if (n < 0) {
+      r = SysResult.err(Errno.EINVAL, "fail-nth must not be negative");
+    } else {
+      task.setFailNth(n);
+      r = SysResult.ok();
+    }
+    return traced("write(/proc/self/task/" + task.pid() + "/fail-nth, \"" + n + "\")", r);
+  }
+
+  public void exit() {
+    kernel.tracer().line(() -> "pid " + task.pid() + ": exit()");
+    kernel.exit(task);
+  }
+
+  private static SysResult badFd(int fd) {
+    return SysResult.err(Errno.EBADF, "fd " + fd + " is not open");
+  }
+}

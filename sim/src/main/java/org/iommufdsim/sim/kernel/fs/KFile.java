@@ -1,0 +1,56 @@
+package org.iommufdsim.sim.kernel.fs;
+
+import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * An open file (the kernel's {@code struct file}): reference counted by fd table entries and
+ * by kernel objects; {@link #release()} runs when the last reference goes. The default
+ * operations are those of a file whose driver does not implement them.
+ */
+public abstract class KFile {
+  /** DEFAULT_POLLMASK: POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM. */
+  public static final int DEFAULT_POLLMASK = 0x0001 | 0x0004 | 0x0040 | 0x0100;
+
+  private int refs = 1;
+  /** f_pos. */
+  protected long pos;
+
+  /** A name as /proc/self/fd would show it, e.g. {@code /dev/iommu}. */
+  public abstract String describe();
+
+  public final void get() {
+    refs++;
+  }
+
+  /** fput: drops a reference and releases the file when it was the last. */
+  public final void put() {
+    if (--refs == 0) {
+      release();
+    }
+  }
+
+  public final int refs() {
+    return refs;
+  }
+
+  /** Called once, when the last reference is dropped. */
+  protected void release() {}
+
+  public SysResult ioctl(Task task, long request, long arg) {
+    return SysResult.err(Errno.ENOTTY, describe() + " has no ioctl " + Long.toHexString(request));
+  }
+
+  public SysResult read(Task task, long buf, long count) {
+    return SysResult.err(Errno.EINVAL, describe() + " cannot be read");
+  }
+
+  public SysResult write(Task task, long buf, long count) {
+    return SysResult.err(Errno.EINVAL, describe() + " cannot be written");
+  }
+
+  public int poll(Task task, int events) {
+    return DEFAULT_POLLMASK;
+  }
+}

@@ -1,0 +1,17 @@
+package org.iommufdsim.sim.kernel.iommufd;
+
+import org.iommufdsim.sim.kernel.iopt.IoPagetable;
+
+/** An IO address space (mirrors ioas.c: struct iommufd_ioas): its IO page table. */
+public final class Ioas extends IommufdObject {
+  private final IoPagetable iopt;
+
+  public Ioas(long pageSize) {
+    super(ObjType.IOAS);
+    this.iopt = new IoPagetable(pageSize);
+  }
+
+  public IoPagetable iopt() {
+    return iopt;
+  }
+}

@@ -1,0 +1,92 @@
+package org.iommufdsim.sim.kernel.trace;
+
+import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.uapi.CField;
+import org.iommufdsim.sim.uapi.CStruct;
+import org.iommufdsim.sim.uapi.IoctlDef;
+import org.iommufdsim.sim.uapi.TestOp;
+import org.iommufdsim.sim.uapi.Uapi;
+
+/**
+ * Formats system calls for the trace, strace style: the ioctl's macro name, the struct as
+ * user space passed it, and the fields the kernel changed.
+ */
+public final class CallFormat {
+  private CallFormat() {}
+
+  public static String result(SysResult r) {
+    return r.isOk() ? "= " + r.value() : "= -1 " + r.errno().name() + " (" + r.reason() + ")";
+  }
+
+  public static String request(long request) {
+    return Uapi.ioctlByRequest(request).map(IoctlDef::name)
+        .orElse("0x" + Long.toHexString(request));
+  }
+
+  /** The struct at {@code arg} as the kernel will read it, or the bare address. */
+  public static String ioctlArgs(Task task, long request, long arg) {
+    CStruct s = Uapi.ioctlByRequest(request).map(IoctlDef::struct).orElse(null);
+    if (s == null) {
+      return hex(arg);
+    }
+    byte[] b = task.mm().copyFrom(arg, s.size());
+    if (b == null) {
+      return hex(arg);
+    }
+    return "{" + fields(s, b, null) + "}";
+  }
+
+  /** " => {changed fields}" after the call, comparing with the struct before it. */
+  public static String ioctlOutputs(Task task, long request, long arg, String before) {
+    CStruct s = Uapi.ioctlByRequest(request).map(IoctlDef::struct).orElse(null);
+    if (s == null || !before.startsWith("{")) {
+      return "";
+    }
+    byte[] b = task.mm().copyFrom(arg, s.size());
+    if (b == null) {
+      return "";
+    }
+    String after = "{" + fields(s, b, null) + "}";
+    if (after.equals(before)) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    String[] was = before.substring(1, before.length() - 1).split(", ");
+    String[] now = after.substring(1, after.length() - 1).split(", ");
+    for (int i = 0; i < now.length && i < was.length; i++) {
+      if (!now[i].equals(was[i])) {
+        out.append(out.isEmpty() ? "" : ", ").append(now[i]);
+      }
+    }
+    return out.isEmpty() ? "" : " => {" + out + "}";
+  }
+
+  private static String fields(CStruct s, byte[] b, String only) {
+    String member = null;
+    if (s.name().equals("iommu_test_cmd")) {
+      long op = s.field("op").get(b);
+      member = Uapi.testOpByNumber(op).map(TestOp::unionMember).orElse("");
+    }
+    StringBuilder sb = new StringBuilder();
+    for (CField f : s.fields()) {
+      String p = f.path();
+      if (member != null && p.contains(".") && !p.startsWith(member + ".")) {
+        continue;
+      }
+      if (member != null && p.contains(".") && member.isEmpty()) {
+        continue;
+      }
+      if (!sb.isEmpty()) {
+        sb.append(", ");
+      }
+      long v = f.get(b);
+      sb.append(p).append('=').append(v >= 0 && v < 10 ? Long.toString(v) : hex(v));
+    }
+    return sb.toString();
+  }
+
+  private static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+}
