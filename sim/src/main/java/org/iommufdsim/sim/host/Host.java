@@ -3,6 +3,7 @@ package org.iommufdsim.sim.host;
 import java.util.List;
 import org.iommufdsim.sim.kernel.Invariants;
 import org.iommufdsim.sim.kernel.Kernel;
+import org.iommufdsim.sim.kernel.StateDump;
 
 /**
  * The simulated host: one kernel, its devices, and the processes that make system calls to
@@ -43,6 +44,14 @@ public final class Host {
 
   public void clearTrace() {
     kernel.tracer().clear();
+  }
+
+  /**
+   * A deterministic text rendering of the whole kernel state (object tables, IOAS areas and
+   * reservations, fds, pin counts): equal dumps mean equal states.
+   */
+  public String stateDump() {
+    return StateDump.dump(kernel);
   }
 
   /**

@@ -1,7 +1,7 @@
 package org.iommufdsim.sim.kernel;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.iommufdsim.sim.kernel.iommufd.Ioas;
@@ -22,7 +22,7 @@ public final class Invariants {
 
   public static List<String> check(Kernel kernel) {
     List<String> errs = new ArrayList<>();
-    Map<IoptPages, Integer> pageRefs = new IdentityHashMap<>();
+    Map<IoptPages, Integer> pageRefs = new LinkedHashMap<>();
     for (IommufdFile ctx : kernel.contexts()) {
       String where = "iommufd ctx of pid " + ctx.creator().pid();
       ctx.objects().checkAllocator().forEach(e -> errs.add(where + ": " + e));

@@ -14,8 +14,8 @@ import org.iommufdsim.sim.uapi.Errno;
  * entry: storage lives in the {@link MemObject}, only for pages ever written.
  */
 public final class Mm {
-  /** Where the first mapping goes; 2 MiB aligned so that THP-style alignment shows in IOVAs. */
-  public static final long MMAP_BASE = 0x7f0000000000L;
+  /** Where the first mapping goes (16 TiB): 2 MiB aligned, with room for 1 TiB mappings. */
+  public static final long MMAP_BASE = 0x100000000000L;
   /** One past the highest user address (47-bit user space). */
   public static final long TASK_SIZE = 0x7ffffffff000L;
   private static final long MAP_ALIGN = 2L << 20;

@@ -1,0 +1,106 @@
+package org.iommufdsim.sim.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.iommufdsim.sim.uapi.Errno;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A fail-nth sweep over each allocating ioctl: whichever fallible point fails, the object table,
+ * the IOAS areas and the pin counts are exactly as before the call (except that a mapping ioctl
+ * whose final copy-out fails keeps its mapping, as the kernel's does), and the sweep ends with
+ * a run that reaches no injected point and succeeds.
+ */
+class FailNthSweepTest {
+  private static final long PAGE = 4096;
+  private static final long RW = 6;
+
+  /** Sets up state, then issues the call under test. */
+  private record Case(Consumer<Cprog> setup, Function<Cprog, Cprog.Call> call, boolean mapping) {}
+
+  private static Case caseFor(String name) {
+    return switch (name) {
+      case "ioas_alloc" -> new Case(c -> { }, c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()), false);
+      case "map" -> new Case(c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()),
+          c -> c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", 1L, "flags", RW,
+              "user_va", c.mmap(16 * PAGE), "length", 16 * PAGE)), true);
+      case "map_file" -> new Case(c -> {
+        c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+        c.p.ftruncate((int) c.p.memfdCreate("m", 0).value(), 16 * PAGE);
+      }, c -> c.ioctl("IOMMU_IOAS_MAP_FILE", Map.of("ioas_id", 1L, "flags", RW,
+          "fd", 4L, "length", 16 * PAGE)), true);
+      case "copy" -> new Case(c -> {
+        c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+        c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+        long buf = c.mmap(16 * PAGE);
+        c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", 1L, "flags", RW | 1, "user_va", buf,
+            "length", 4 * PAGE, "iova", 0x100000L));
+        c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", 1L, "flags", RW | 1,
+            "user_va", buf + 4 * PAGE, "length", 4 * PAGE, "iova", 0x104000L));
+      }, c -> c.ioctl("IOMMU_IOAS_COPY", Map.of("dst_ioas_id", 2L, "src_ioas_id", 1L,
+          "flags", RW, "length", 6 * PAGE, "src_iova", 0x101000L)), true);
+      case "allow_iovas" -> new Case(c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()), c -> {
+        long arr = c.alloc(48);
+        c.p.memory().store64(arr, 0x10000);
+        c.p.memory().store64(arr + 8, 0x1ffff);
+        c.p.memory().store64(arr + 16, 0x40000);
+        c.p.memory().store64(arr + 24, 0x4ffff);
+        return c.ioctl("IOMMU_IOAS_ALLOW_IOVAS", Map.of("ioas_id", 1L, "num_iovas", 2L,
+            "allowed_iovas", arr));
+      }, false);
+      case "add_reserved" -> new Case(c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()),
+          c -> c.test("IOMMU_TEST_OP_ADD_RESERVED", Map.of("id", 1L,
+              "add_reserved.start", PAGE, "add_reserved.length", PAGE)), false);
+      case "iova_ranges" -> new Case(c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()),
+          c -> c.ioctl("IOMMU_IOAS_IOVA_RANGES", Map.of("ioas_id", 1L, "num_iovas", 4L,
+              "allowed_iovas", c.alloc(64))), false);
+      default -> throw new IllegalArgumentException(name);
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ioas_alloc", "map", "map_file", "copy", "allow_iovas", "add_reserved",
+      "iova_ranges"})
+  void everyInjectedFailure_leavesTheStateAsItWas(String name) {
+    Case tc = caseFor(name);
+    int injected = 0;
+    for (int n = 1; n < 200; n++) {
+      Cprog c = new Cprog();
+      tc.setup().accept(c);
+      String before = c.host.stateDump();
+      c.p.failNth(n);
+      Cprog.Call r = tc.call().apply(c);
+      boolean fired = c.p.failNthRemaining() == 0;
+      c.p.failNth(0);
+      assertThat(c.host.checkInvariants()).isEmpty();
+      if (!fired) {
+        assertThat(r.ok()).as("%s: the uninjected run succeeds (n=%d)", name, n).isTrue();
+        assertThat(injected).as("%s reached at least one fallible point", name).isPositive();
+        c.p.exit();
+        assertThat(c.host.checkInvariants()).isEmpty();
+        return;
+      }
+      injected++;
+      assertThat(r.ok()).as("%s with fail-nth %d", name, n).isFalse();
+      assertThat(r.errno()).isIn(Errno.ENOMEM, Errno.EFAULT);
+      String after = c.host.stateDump();
+      if (tc.mapping() && r.errno() == Errno.EFAULT) {
+        assertThat(objectsAndPins(after)).isEqualTo(objectsAndPins(before));
+      } else {
+        assertThat(after).as("%s with fail-nth %d", name, n).isEqualTo(before);
+      }
+      c.p.exit();
+      assertThat(c.host.checkInvariants()).isEmpty();
+    }
+    throw new AssertionError(name + ": the sweep did not end");
+  }
+
+  /** The dump without area lines: what must not change even when the mapping stays. */
+  private static String objectsAndPins(String dump) {
+    return dump.lines().filter(l -> !l.trim().startsWith("area ")).reduce("", (a, b) -> a + b + "\n");
+  }
+}
