@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class Uapi {
   private static final List<UapiRegistry> HEADERS =
-      List.of(IommufdUapi.REG, LinuxUapi.REG /* TODO(uapi helper): IommufdTestUapi.REG, VfioUapi.REG */);
+      List.of(IommufdUapi.REG, IommufdTestUapi.REG, VfioUapi.REG, LinuxUapi.REG);
 
   private static final ImmutableList<Constant> CONSTANTS;
   private static final ImmutableMap<String, Constant> CONSTANT_BY_NAME;
@@ -96,5 +96,130 @@ public final class Uapi {
   /** Constants of one group, in declaration order. */
   public static List<Constant> group(String group) {
     return CONSTANTS.stream().filter(c -> c.group().equals(group)).toList();
+  }
+
+  // ---- type-tagged driver data ----
+
+  private static final ImmutableMap<Long, CStruct> HWPT_DATA =
+      ImmutableMap.of(
+          IommufdUapi.IOMMU_HWPT_DATA_VTD_S1, IommufdUapi.iommu_hwpt_vtd_s1,
+          IommufdUapi.IOMMU_HWPT_DATA_ARM_SMMUV3, IommufdUapi.iommu_hwpt_arm_smmuv3,
+          IommufdUapi.IOMMU_HWPT_DATA_AMD_GUEST, IommufdUapi.iommu_hwpt_amd_guest,
+          IommufdTestUapi.IOMMU_HWPT_DATA_SELFTEST, IommufdTestUapi.iommu_hwpt_selftest);
+
+  private static final ImmutableMap<Long, CStruct> VIOMMU_DATA =
+      ImmutableMap.of(
+          IommufdUapi.IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV, IommufdUapi.iommu_viommu_tegra241_cmdqv,
+          IommufdTestUapi.IOMMU_VIOMMU_TYPE_SELFTEST, IommufdTestUapi.iommu_viommu_selftest);
+
+  private static final ImmutableMap<Long, CStruct> HW_INFO_DATA =
+      ImmutableMap.of(
+          IommufdUapi.IOMMU_HW_INFO_TYPE_INTEL_VTD, IommufdUapi.iommu_hw_info_vtd,
+          IommufdUapi.IOMMU_HW_INFO_TYPE_ARM_SMMUV3, IommufdUapi.iommu_hw_info_arm_smmuv3,
+          IommufdUapi.IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV, IommufdUapi.iommu_hw_info_tegra241_cmdqv,
+          IommufdUapi.IOMMU_HW_INFO_TYPE_AMD, IommufdUapi.iommu_hw_info_amd,
+          IommufdTestUapi.IOMMU_HW_INFO_TYPE_SELFTEST, IommufdTestUapi.iommu_test_hw_info);
+
+  private static final ImmutableMap<Long, CStruct> VEVENT_PAYLOAD =
+      ImmutableMap.of(
+          IommufdUapi.IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, IommufdUapi.iommu_vevent_arm_smmuv3,
+          IommufdUapi.IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV, IommufdUapi.iommu_vevent_tegra241_cmdqv,
+          IommufdTestUapi.IOMMU_VEVENTQ_TYPE_SELFTEST, IommufdTestUapi.iommu_viommu_event_selftest);
+
+  /**
+   * The user data of {@code IOMMU_HWPT_ALLOC} for {@code data_type}; empty for
+   * {@code IOMMU_HWPT_DATA_NONE} and for unknown types.
+   */
+  public static Optional<CStruct> hwptDataStruct(long dataType) {
+    return Optional.ofNullable(HWPT_DATA.get(dataType));
+  }
+
+  /**
+   * One entry of an {@code IOMMU_HWPT_INVALIDATE} array for {@code data_type}. The two selftest
+   * types share the value 0xdeadbeef; this answers the nested-HWPT one
+   * ({@code iommu_hwpt_invalidate_selftest}). Use {@link #invalidateEntryStruct(long, boolean)}
+   * when the target is known to be a vIOMMU.
+   */
+  public static Optional<CStruct> invalidateEntryStruct(long dataType) {
+    return invalidateEntryStruct(dataType, false);
+  }
+
+  /**
+   * One entry of an {@code IOMMU_HWPT_INVALIDATE} array for {@code data_type}, where
+   * {@code viommuTarget} says whether {@code hwpt_id} names a vIOMMU (else a nested HWPT).
+   */
+  public static Optional<CStruct> invalidateEntryStruct(long dataType, boolean viommuTarget) {
+    if (dataType == IommufdUapi.IOMMU_HWPT_INVALIDATE_DATA_VTD_S1) {
+      return Optional.of(IommufdUapi.iommu_hwpt_vtd_s1_invalidate);
+    }
+    if (dataType == IommufdUapi.IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3) {
+      return Optional.of(IommufdUapi.iommu_viommu_arm_smmuv3_invalidate);
+    }
+    if (viommuTarget && dataType == IommufdTestUapi.IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST) {
+      return Optional.of(IommufdTestUapi.iommu_viommu_invalidate_selftest);
+    }
+    if (dataType == IommufdTestUapi.IOMMU_HWPT_INVALIDATE_DATA_SELFTEST) {
+      return Optional.of(IommufdTestUapi.iommu_hwpt_invalidate_selftest);
+    }
+    return Optional.empty();
+  }
+
+  /** The user data of {@code IOMMU_VIOMMU_ALLOC} for {@code type} (none for ARM_SMMUV3). */
+  public static Optional<CStruct> viommuDataStruct(long type) {
+    return Optional.ofNullable(VIOMMU_DATA.get(type));
+  }
+
+  /** The data {@code IOMMU_GET_HW_INFO} writes for {@code out_data_type}. */
+  public static Optional<CStruct> hwInfoDataStruct(long type) {
+    return Optional.ofNullable(HW_INFO_DATA.get(type));
+  }
+
+  /** The payload following a {@code struct iommufd_vevent_header} for a vEVENTQ {@code type}. */
+  public static Optional<CStruct> veventPayloadStruct(long type) {
+    return Optional.ofNullable(VEVENT_PAYLOAD.get(type));
+  }
+
+  // ---- printing ----
+
+  /**
+   * {@code value} spelled with the constants of {@code group}. A flag family gives the set bits
+   * joined by {@code |} in declaration order, with any unnamed leftover bits as one hex number
+   * ({@code IOMMU_IOAS_MAP_WRITEABLE|IOMMU_IOAS_MAP_READABLE|0x10}); zero is the family's zero
+   * flag if it has one, else {@code 0}. An enum gives the first constant with that value, else
+   * hex. An unknown group gives hex.
+   */
+  public static String symbolic(String group, long value) {
+    List<Constant> cs = group(group);
+    if (cs.isEmpty()) {
+      return hex(value);
+    }
+    boolean flags = cs.stream().allMatch(Constant::flag);
+    if (!flags) {
+      for (Constant c : cs) {
+        if (c.value() == value) {
+          return c.name();
+        }
+      }
+      return hex(value);
+    }
+    if (value == 0) {
+      return cs.stream().filter(c -> c.value() == 0).map(Constant::name).findFirst().orElse("0");
+    }
+    StringBuilder sb = new StringBuilder();
+    long left = value;
+    for (Constant c : cs) {
+      if (c.value() != 0 && (left & c.value()) == c.value()) {
+        sb.append(sb.isEmpty() ? "" : "|").append(c.name());
+        left &= ~c.value();
+      }
+    }
+    if (left != 0) {
+      sb.append(sb.isEmpty() ? "" : "|").append(hex(left));
+    }
+    return sb.toString();
+  }
+
+  private static String hex(long v) {
+    return "0x" + Long.toHexString(v);
   }
 }
