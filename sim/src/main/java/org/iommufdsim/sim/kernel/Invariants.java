@@ -7,6 +7,7 @@ import java.util.Map;
 import org.iommufdsim.sim.kernel.iommufd.Ioas;
 import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
 import org.iommufdsim.sim.kernel.iommufd.IommufdObject;
+import org.iommufdsim.sim.kernel.iommufd.ObjectRefs;
 import org.iommufdsim.sim.kernel.iopt.IoPagetable;
 import org.iommufdsim.sim.kernel.iopt.IoptArea;
 import org.iommufdsim.sim.kernel.iopt.IoptPages;
@@ -26,14 +27,15 @@ public final class Invariants {
     for (IommufdFile ctx : kernel.contexts()) {
       String where = "iommufd ctx of pid " + ctx.creator().pid();
       ctx.objects().checkAllocator().forEach(e -> errs.add(where + ": " + e));
+      Map<IommufdObject, Integer> held = ObjectRefs.expectedUsers(ctx, errs, where);
       for (IommufdObject o : ctx.objects().live()) {
-        int expected = 1 + heldBy(ctx, o);
+        int expected = 1 + held.getOrDefault(o, 0);
         if (o.users() != expected) {
           errs.add(where + ": " + o + " has users " + o.users() + ", references say "
               + expected);
         }
-        switch (o) {
-          case Ioas ioas -> checkIopt(where + ": " + o, ioas.iopt(), errs, pageRefs);
+        if (o instanceof Ioas ioas) {
+          checkIopt(where + ": " + o, ioas.iopt(), errs, pageRefs);
         }
       }
       if (ctx.vfioIoas() != null && ctx.objects().get(ctx.vfioIoas().id(),
@@ -50,11 +52,6 @@ public final class Invariants {
     return errs;
   }
 
-  /** References other objects of the context hold on {@code o} (none yet beyond the table). */
-  private static int heldBy(IommufdFile ctx, IommufdObject o) {
-    return 0;
-  }
-
   private static void checkIopt(String where, IoPagetable iopt, List<String> errs,
       Map<IoptPages, Integer> pageRefs) {
     long align = iopt.iovaAlignment();
@@ -62,6 +59,9 @@ public final class Invariants {
     long expectAlign = iopt.largePagesDisabled() ? page : 1;
     for (IoPagetable.AlignmentSource s : iopt.alignmentSources()) {
       expectAlign = Math.max(expectAlign, s.iovaAlignment());
+    }
+    for (org.iommufdsim.sim.kernel.iommu.IommuDomain d : iopt.domains()) {
+      expectAlign = Math.max(expectAlign, d.minPageSize());
     }
     if (align < expectAlign || Long.bitCount(align) != 1) {
       errs.add(where + ": iova_alignment " + align + " but its sources need " + expectAlign);

@@ -20,11 +20,30 @@ public final class Kernel {
   /** Live iommufd contexts in creation order (for invariant checks). */
   private final List<IommufdFile> contexts = new ArrayList<>();
   private long memSerial;
+  private final org.iommufdsim.sim.kernel.drivers.MockIommu mock;
+  private int nextGroupId;
+  private int nextMockDev;
   /** iommufd_test_memory_limit (IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT); module global. */
   private long testMemoryLimit = 65536;
 
   public Kernel(HostConfig config) {
     this.config = config;
+    this.mock = new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize());
+  }
+
+  /** The selftest mock IOMMU (one instance, as the kernel registers one). */
+  public org.iommufdsim.sim.kernel.drivers.MockIommu mock() {
+    return mock;
+  }
+
+  /** A fresh IOMMU group (each device gets its own). */
+  public org.iommufdsim.sim.kernel.iommu.IommuGroup newGroup() {
+    return new org.iommufdsim.sim.kernel.iommu.IommuGroup(nextGroupId++);
+  }
+
+  /** Names mock devices as the kernel does: iommufd_mock0, iommufd_mock1, ... */
+  public String nextMockDevName() {
+    return "iommufd_mock" + nextMockDev++;
   }
 
   public HostConfig config() {

@@ -5,6 +5,8 @@ import org.iommufdsim.sim.kernel.iopt.IoPagetable;
 /** An IO address space (mirrors ioas.c: struct iommufd_ioas): its IO page table. */
 public final class Ioas extends IommufdObject {
   private final IoPagetable iopt;
+  /** HWPT_PAGING objects on this IOAS in creation order (ioas->hwpt_list). */
+  final java.util.List<HwptPaging> hwpts = new java.util.ArrayList<>();
 
   public Ioas(long pageSize) {
     super(ObjType.IOAS);
@@ -13,5 +15,9 @@ public final class Ioas extends IommufdObject {
 
   public IoPagetable iopt() {
     return iopt;
+  }
+
+  public java.util.List<HwptPaging> hwpts() {
+    return java.util.List.copyOf(hwpts);
   }
 }

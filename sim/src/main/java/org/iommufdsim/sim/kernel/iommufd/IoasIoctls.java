@@ -293,7 +293,7 @@ final class IoasIoctls {
     }
     long startByte = start % page;
     long npages = (length + startByte + page - 1) / page;
-    IoptPages pages = IoptPages.file(f instanceof MemfdFile m ? m.object() : null,
+    IoptPages pages = IoptPages.file(u.task, f instanceof MemfdFile m ? m.object() : null,
         start - startByte, npages, (prot(flags) & IoPagetable.IOMMU_WRITE) != 0);
     return mapCommon(u, ioas, pages, startByte, length, flags, u.get(MF_IOVA), MF_IOVA);
   }

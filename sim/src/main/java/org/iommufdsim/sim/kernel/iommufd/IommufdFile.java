@@ -22,6 +22,8 @@ public final class IommufdFile extends KFile {
   private final Kernel kernel;
   private final Task creator;
   private final ObjectTable objects = new ObjectTable();
+  /** ictx->groups: the iommufd_group of each IOMMU group with a bound device. */
+  final java.util.TreeMap<Integer, IommufdGroup> groups = new java.util.TreeMap<>();
   private final boolean vfioCompatNode;
   private AccountMode accountMode;
   private Ioas vfioIoas;

@@ -6,7 +6,8 @@ package org.iommufdsim.sim.kernel.iommufd;
  * relationship adds one. The closed set of kinds is sealed so teardown and invariant checks are
  * exhaustive.
  */
-public abstract sealed class IommufdObject permits Ioas {
+public abstract sealed class IommufdObject
+    permits Ioas, HwPagetable, Device, Fault, Selftest {
   private final ObjType type;
   private int id;
   int users = 1;

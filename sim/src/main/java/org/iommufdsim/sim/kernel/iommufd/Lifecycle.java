@@ -74,7 +74,26 @@ public final class Lifecycle {
         long[] unmapped = new long[1];
         ioas.iopt().unmapAll((iova, length) -> { }, unmapped);
       }
+      case HwPagetable hwpt -> Hwpts.destroy(hwpt);
+      case Device idev -> DeviceCore.destroyDevice(ictx, idev);
+      case Fault fault -> Faults.destroy(fault);
+      case Selftest st -> TestIoctls.destroySelftest(ictx, st);
     }
+  }
+
+  /**
+   * iommufd_object_remove for a kernel owner (device unbind): the owner's reference is already
+   * dropped; the object must now be held by the table alone.
+   */
+  static void removeInternal(IommufdFile ictx, IommufdObject obj) {
+    if (obj.users != 1) {
+      ictx.kernel().tracer().note("WARN_ON: " + obj + " still has users " + obj.users
+          + " at unbind");
+      return;
+    }
+    obj.users = 0;
+    ictx.objects().release(obj.id());
+    destroyBody(ictx, obj);
   }
 
   /**

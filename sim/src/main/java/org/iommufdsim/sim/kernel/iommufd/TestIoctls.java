@@ -1,10 +1,12 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
-import static org.iommufdsim.sim.uapi.IommufdTestUapi.IOMMU_TEST_OP_ADD_RESERVED;
-import static org.iommufdsim.sim.uapi.IommufdTestUapi.IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT;
-import static org.iommufdsim.sim.uapi.IommufdTestUapi.iommu_test_cmd;
+import static org.iommufdsim.sim.uapi.IommufdTestUapi.*;
 
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.drivers.MockIommu;
+import org.iommufdsim.sim.kernel.iommu.IommuDevice;
+import org.iommufdsim.sim.kernel.iommu.IommuDomain;
+import org.iommufdsim.sim.kernel.util.KResult;
 import org.iommufdsim.sim.kernel.util.U64;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.Errno;
@@ -17,6 +19,27 @@ final class TestIoctls {
   private static final CField RES_START = iommu_test_cmd.field("add_reserved.start");
   private static final CField RES_LEN = iommu_test_cmd.field("add_reserved.length");
   private static final CField MEM_LIMIT = iommu_test_cmd.field("memory_limit.limit");
+  private static final CField MD_STDEV = iommu_test_cmd.field("mock_domain.out_stdev_id");
+  private static final CField MD_HWPT = iommu_test_cmd.field("mock_domain.out_hwpt_id");
+  private static final CField MD_IDEV = iommu_test_cmd.field("mock_domain.out_idev_id");
+  private static final CField MD_FLAGS = iommu_test_cmd.field("mock_domain_flags.dev_flags");
+  private static final CField REPLACE_PT = iommu_test_cmd.field("mock_domain_replace.pt_id");
+  private static final CField IOPF_DEV = iommu_test_cmd.field("trigger_iopf.dev_id");
+  private static final CField IOPF_PASID = iommu_test_cmd.field("trigger_iopf.pasid");
+  private static final CField IOPF_GRPID = iommu_test_cmd.field("trigger_iopf.grpid");
+  private static final CField IOPF_PERM = iommu_test_cmd.field("trigger_iopf.perm");
+  private static final CField IOPF_ADDR = iommu_test_cmd.field("trigger_iopf.addr");
+  private static final CField PA_PASID = iommu_test_cmd.field("pasid_attach.pasid");
+  private static final CField PA_PT = iommu_test_cmd.field("pasid_attach.pt_id");
+  private static final CField PR_PASID = iommu_test_cmd.field("pasid_replace.pasid");
+  private static final CField PR_PT = iommu_test_cmd.field("pasid_replace.pt_id");
+  private static final CField PD_PASID = iommu_test_cmd.field("pasid_detach.pasid");
+  private static final CField PC_PASID = iommu_test_cmd.field("pasid_check.pasid");
+  private static final CField PC_HWPT = iommu_test_cmd.field("pasid_check.hwpt_id");
+  private static final CField IOTLB_ID = iommu_test_cmd.field("check_iotlb.id");
+  private static final CField IOTLB_VAL = iommu_test_cmd.field("check_iotlb.iotlb");
+  private static final CField CACHE_ID = iommu_test_cmd.field("check_dev_cache.id");
+  private static final CField CACHE_VAL = iommu_test_cmd.field("check_dev_cache.cache");
 
   private TestIoctls() {}
 
@@ -28,9 +51,36 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT) {
       return memoryLimit(u, u.get(MEM_LIMIT));
     }
+    if (op == IOMMU_TEST_OP_MOCK_DOMAIN || op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS) {
+      return mockDomain(u, op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS ? u.get(MD_FLAGS) : 0);
+    }
+    if (op == IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE) {
+      return replace(u, 0, REPLACE_PT, true);
+    }
+    if (op == IOMMU_TEST_OP_PASID_ATTACH) {
+      return replace(u, u.u32(PA_PASID), PA_PT, false);
+    }
+    if (op == IOMMU_TEST_OP_PASID_REPLACE) {
+      return replace(u, u.u32(PR_PASID), PR_PT, true);
+    }
+    if (op == IOMMU_TEST_OP_PASID_DETACH) {
+      return pasidDetach(u);
+    }
+    if (op == IOMMU_TEST_OP_PASID_CHECK_HWPT) {
+      return pasidCheck(u);
+    }
+    if (op == IOMMU_TEST_OP_TRIGGER_IOPF) {
+      return triggerIopf(u);
+    }
+    if (op == IOMMU_TEST_OP_MD_CHECK_IOTLB) {
+      return checkIotlb(u);
+    }
+    if (op == IOMMU_TEST_OP_DEV_CHECK_CACHE) {
+      return checkDevCache(u);
+    }
     if (Uapi.testOpByNumber(op).isPresent()) {
       return SysResult.err(Errno.EOPNOTSUPP, Uapi.testOpByNumber(op).get().name()
-          + " needs the mock driver, which is not modelled yet");
+          + " is not modelled yet");
     }
     return SysResult.err(Errno.EOPNOTSUPP, "unknown test op " + op);
   }
@@ -72,6 +122,177 @@ final class TestIoctls {
       return SysResult.err(Errno.EINVAL, "memory_limit.limit is below 12 bytes");
     }
     u.task.kernel().setTestMemoryLimit(limit);
+    return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_mock_domain (MOCK_DOMAIN and MOCK_DOMAIN_FLAGS). */
+  private static SysResult mockDomain(Ucmd u, long devFlags) {
+    int ptId = u.u32(ID);
+    Errno[] err = new Errno[1];
+    Selftest sobj = Lifecycle.alloc(u.ictx, u.task, new Selftest(), "selftest_obj", err);
+    if (sobj == null) {
+      return SysResult.err(err[0], "allocating the selftest object failed");
+    }
+    if ((devFlags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY | MOCK_FLAGS_DEVICE_PASID)) != 0) {
+      Lifecycle.abortAndDestroy(u.ictx, sobj);
+      return SysResult.err(Errno.EINVAL, "dev_flags has bits outside NO_DIRTY and PASID");
+    }
+    if (u.task.shouldFail("mock_dev_create")) {
+      Lifecycle.abortAndDestroy(u.ictx, sobj);
+      return SysResult.err(Errno.ENOMEM, "creating the mock device failed");
+    }
+    MockIommu mock = u.task.kernel().mock();
+    IommuDevice dev = new IommuDevice(u.task.kernel().nextMockDevName(), mock,
+        u.task.kernel().newGroup(),
+        (devFlags & MOCK_FLAGS_DEVICE_PASID) != 0 ? (int) MOCK_PASID_WIDTH : 0,
+        (devFlags & MOCK_FLAGS_DEVICE_NO_DIRTY) == 0, true, MockIommu.newDevState(devFlags));
+    sobj.mockDev = dev;
+    KResult<Device> bound = DeviceCore.bind(u.ictx, u.task, dev, false);
+    if (!bound.isOk()) {
+      dev.markRemoved();
+      Lifecycle.abortAndDestroy(u.ictx, sobj);
+      return SysResult.err(bound.errno(), bound.reason());
+    }
+    Device idev = bound.value();
+    KResult<Integer> att = DeviceCore.attach(u.ictx, u.task, idev, DeviceCore.NO_PASID, ptId);
+    if (!att.isOk()) {
+      DeviceCore.unbind(u.ictx, idev);
+      dev.markRemoved();
+      Lifecycle.abortAndDestroy(u.ictx, sobj);
+      return SysResult.err(att.errno(), att.reason());
+    }
+    sobj.idev = idev;
+    u.set(MD_HWPT, att.value());
+    u.set(MD_STDEV, sobj.id());
+    u.set(MD_IDEV, idev.id());
+    SysResult r = u.respond();
+    if (!r.isOk()) {
+      DeviceCore.detach(u.ictx, idev, DeviceCore.NO_PASID);
+      DeviceCore.unbind(u.ictx, idev);
+      dev.markRemoved();
+      sobj.idev = null;
+      Lifecycle.abortAndDestroy(u.ictx, sobj);
+      return r;
+    }
+    Lifecycle.finalize(u.ictx, sobj);
+    return SysResult.ok();
+  }
+
+  /** selftest_obj_destroy: detach every PASID and the RID, unbind, remove the mock device. */
+  static void destroySelftest(IommufdFile ictx, Selftest st) {
+    if (st.idev == null) {
+      return;
+    }
+    for (int pasid : DeviceCore.attachedPasids(st.idev)) {
+      DeviceCore.detach(ictx, st.idev, pasid);
+    }
+    DeviceCore.unbind(ictx, st.idev);
+    st.mockDev.markRemoved();
+  }
+
+  /** iommufd_test_get_selftest_obj. */
+  private static Selftest selftest(Ucmd u) {
+    IommufdObject o = u.ictx.get(u.u32(ID), ObjType.SELFTEST);
+    return o instanceof Selftest s ? s : null;
+  }
+
+  /** MOCK_DOMAIN_REPLACE and PASID_ATTACH / PASID_REPLACE. */
+  private static SysResult replace(Ucmd u, int pasid, CField pt, boolean replace) {
+    Selftest s = selftest(u);
+    if (s == null) {
+      return SysResult.err(Errno.ENOENT, "id " + Integer.toUnsignedString(u.u32(ID))
+          + " is not a selftest device");
+    }
+    KResult<Integer> r = replace
+        ? DeviceCore.replace(u.ictx, u.task, s.idev, pasid, u.u32(pt))
+        : DeviceCore.attach(u.ictx, u.task, s.idev, pasid, u.u32(pt));
+    if (!r.isOk()) {
+      return SysResult.err(r.errno(), r.reason());
+    }
+    u.set(pt, r.value());
+    SysResult resp = u.respond();
+    if (!resp.isOk() && !replace) {
+      DeviceCore.detach(u.ictx, s.idev, pasid);
+    }
+    return resp;
+  }
+
+  private static SysResult pasidDetach(Ucmd u) {
+    Selftest s = selftest(u);
+    if (s == null) {
+      return SysResult.err(Errno.ENOENT, "id is not a selftest device");
+    }
+    DeviceCore.detach(u.ictx, s.idev, u.u32(PD_PASID));
+    return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_pasid_check_hwpt. */
+  private static SysResult pasidCheck(Ucmd u) {
+    Selftest s = selftest(u);
+    if (s == null) {
+      return SysResult.err(Errno.ENOENT, "id is not a selftest device");
+    }
+    int pasid = u.u32(PC_PASID);
+    IommuDomain attached = pasid == DeviceCore.NO_PASID ? s.mockDev.ridDomain()
+        : s.mockDev.pasidDomain(pasid);
+    int hwptId = u.u32(PC_HWPT);
+    if (hwptId == 0) {
+      return attached == null ? SysResult.ok()
+          : SysResult.err(Errno.EINVAL, "something is attached at PASID " + pasid);
+    }
+    IommufdObject o = u.ictx.get(hwptId, ObjType.ANY);
+    if (o == null) {
+      return SysResult.err(Errno.ENOENT, "hwpt_id does not exist");
+    }
+    if (!(o instanceof HwPagetable h)) {
+      return SysResult.err(Errno.EINVAL, "hwpt_id is not a HWPT");
+    }
+    return attached == h.domain ? SysResult.ok()
+        : SysResult.err(Errno.EINVAL, "HWPT " + hwptId + " is not attached at PASID " + pasid);
+  }
+
+  /** Mirrors selftest.c: iommufd_test_trigger_iopf. */
+  private static SysResult triggerIopf(Ucmd u) {
+    IommufdObject o = u.ictx.get(u.u32(IOPF_DEV), ObjType.DEVICE);
+    if (!(o instanceof Device idev)) {
+      return SysResult.err(Errno.ENOENT, "dev_id is not a device");
+    }
+    int pasid = u.u32(IOPF_PASID);
+    int flags = Faults.LAST_PAGE | (pasid != DeviceCore.NO_PASID ? Faults.PASID_VALID : 0);
+    Faults.report(idev, new Fault.PageRequest(flags, pasid, u.u32(IOPF_GRPID), u.u32(IOPF_PERM),
+        u.get(IOPF_ADDR)));
+    return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_md_check_iotlb. */
+  private static SysResult checkIotlb(Ucmd u) {
+    IommufdObject o = u.ictx.get(u.u32(ID), ObjType.HWPT_NESTED);
+    if (!(o instanceof HwptNested n)) {
+      return SysResult.err(Errno.ENOENT, "id is not a nested HWPT");
+    }
+    if (!(n.domain.priv() instanceof MockIommu.MockDomain md) || md.iotlb == null) {
+      return SysResult.err(Errno.EINVAL, "not a mock nested domain");
+    }
+    long idx = u.get(IOTLB_ID);
+    if (idx > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX || md.iotlb[(int) idx] != u.get(IOTLB_VAL)) {
+      return SysResult.err(Errno.EINVAL, "iotlb[" + idx + "] does not hold that value");
+    }
+    return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_dev_check_cache. */
+  private static SysResult checkDevCache(Ucmd u) {
+    IommufdObject o = u.ictx.get(u.u32(ID), ObjType.DEVICE);
+    if (!(o instanceof Device idev)) {
+      return SysResult.err(Errno.ENOENT, "id is not a device");
+    }
+    if (!(idev.dev.priv() instanceof MockIommu.MockDev md)) {
+      return SysResult.err(Errno.EINVAL, "not a mock device");
+    }
+    long idx = u.get(CACHE_ID);
+    if (idx > MOCK_DEV_CACHE_ID_MAX || md.cache[(int) idx] != u.get(CACHE_VAL)) {
+      return SysResult.err(Errno.EINVAL, "cache[" + idx + "] does not hold that value");
+    }
     return SysResult.ok();
   }
 }

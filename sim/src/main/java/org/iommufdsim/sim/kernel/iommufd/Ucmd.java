@@ -68,6 +68,19 @@ public final class Ucmd {
     return SysResult.ok();
   }
 
+  /** clear_user of {@code length} bytes, in bounded chunks (zero pages cost no storage). */
+  public SysResult clearUser(long addr, long length, String what) {
+    byte[] zeros = new byte[(int) Math.min(length, 1 << 16)];
+    for (long done = 0; done < length; done += zeros.length) {
+      int n = (int) Math.min(zeros.length, length - done);
+      byte[] chunk = n == zeros.length ? zeros : new byte[n];
+      if (!task.mm().copyTo(addr + done, chunk)) {
+        return SysResult.err(Errno.EFAULT, what + ": user memory not writable");
+      }
+    }
+    return SysResult.ok();
+  }
+
   /** copy_from_user of {@code length} bytes; null on EFAULT. */
   public byte[] copyFromUser(long addr, long length) {
     return task.mm().copyFrom(addr, length);

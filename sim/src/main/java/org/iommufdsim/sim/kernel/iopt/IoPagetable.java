@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.RunCounts;
 import org.iommufdsim.sim.kernel.util.U64;
 import org.iommufdsim.sim.uapi.Errno;
@@ -35,6 +36,8 @@ public final class IoPagetable {
   private final Map<Object, List<long[]>> reservedByOwner = new LinkedHashMap<>();
   private final TreeMap<Long, Long> allowed = new TreeMap<>(Long::compareUnsigned);
   private final List<AlignmentSource> alignmentSources = new ArrayList<>();
+  /** Domains added to this IOAS, in order; areas are pinned while there is at least one. */
+  private final List<IommuDomain> domains = new ArrayList<>();
   private long iovaAlignment = 1;
   private boolean disableLargePages;
 
@@ -144,6 +147,18 @@ public final class IoPagetable {
       areas.put(at, a);
       inserted.add(a);
       at += s.length();
+    }
+    if (!domains.isEmpty()) {
+      List<IoptArea> filled = new ArrayList<>();
+      for (IoptArea a : inserted) {
+        Errno e = fill(task, a);
+        if (e != null) {
+          filled.forEach(this::unfill);
+          inserted.forEach(x -> areas.remove(x.iova()));
+          return e;
+        }
+        filled.add(a);
+      }
     }
     iovaOut[0] = iova;
     return null;
@@ -398,6 +413,9 @@ public final class IoPagetable {
         continue;
       }
       areas.remove(a.iova());
+      if (!domains.isEmpty()) {
+        unfill(a);
+      }
       a.pages().put();
       bytes += a.length();
     }
@@ -412,6 +430,88 @@ public final class IoPagetable {
   public Errno unmapAll(AccessNotifier notifier, long[] unmapped) {
     Errno rc = unmapRange(0, U64.MAX, notifier, unmapped);
     return rc == Errno.ENOENT ? null : rc;
+  }
+
+  // ---- domains ----
+
+  public List<IommuDomain> domains() {
+    return List.copyOf(domains);
+  }
+
+  /** Pins the pages under an area (iopt_area_fill_domains: one pin whatever the domain count). */
+  private Errno fill(Task task, IoptArea a) {
+    return a.pages().addUser(task, a.startByte() / pageSize,
+        (a.startByte() + a.length() - 1) / pageSize);
+  }
+
+  private void unfill(IoptArea a) {
+    a.pages().removeUser(a.startByte() / pageSize, (a.startByte() + a.length() - 1) / pageSize);
+  }
+
+  /**
+   * iopt_table_add_domain: alignment checks, the aperture's exclusions reserved in the domain's
+   * name, then every area filled into it. All or nothing.
+   */
+  public Errno addDomain(Task task, IommuDomain d) {
+    long newAlign = Math.max(d.minPageSize(), iovaAlignment);
+    if (newAlign > pageSize) {
+      return Errno.EINVAL;
+    }
+    if (newAlign != iovaAlignment && !areasAligned(newAlign)) {
+      return Errno.EADDRINUSE;
+    }
+    Errno e = null;
+    if (d.apertureStart() != 0) {
+      e = reserve(task, 0, d.apertureStart() - 1, d);
+    }
+    if (e == null && d.apertureEnd() != U64.MAX) {
+      e = reserve(task, d.apertureEnd() + 1, U64.MAX, d);
+    }
+    if (e == null && task.shouldFail("xa_reserve(iopt->domains)")) {
+      e = Errno.ENOMEM;
+    }
+    if (e == null && domains.isEmpty()) {
+      List<IoptArea> filled = new ArrayList<>();
+      for (IoptArea a : areas.values()) {
+        e = fill(task, a);
+        if (e != null) {
+          filled.forEach(this::unfill);
+          break;
+        }
+        filled.add(a);
+      }
+    }
+    if (e != null) {
+      unreserve(d);
+      return e;
+    }
+    domains.add(d);
+    iovaAlignment = newAlign;
+    return null;
+  }
+
+  /** iopt_table_remove_domain: unfills (unpins when it was the last), drops reservations. */
+  public void removeDomain(IommuDomain d) {
+    int i = domains.indexOf(d);
+    if (i < 0) {
+      return;
+    }
+    domains.remove(i);
+    if (domains.isEmpty()) {
+      areas.values().forEach(this::unfill);
+    }
+    unreserve(d);
+    recalculateAlignment();
+  }
+
+  private boolean areasAligned(long align) {
+    long m = align - 1;
+    for (IoptArea a : areas.values()) {
+      if (((a.startByte() % pageSize) & m) != 0 || (a.iova() & m) != 0 || (a.length() & m) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- allowed and reserved ----
@@ -481,6 +581,7 @@ public final class IoPagetable {
 
   // ---- alignment ----
 
+  /** Adds an access's alignment (not a domain's: domains go through addDomain). */
   public Errno addAlignmentSource(AlignmentSource s) {
     alignmentSources.add(s);
     Errno e = recalculateAlignment();
@@ -503,6 +604,9 @@ public final class IoPagetable {
     }
     for (AlignmentSource s : alignmentSources) {
       align = Math.max(align, s.iovaAlignment());
+    }
+    for (IommuDomain d : domains) {
+      align = Math.max(align, d.minPageSize());
     }
     if (align > iovaAlignment) {
       for (IoptArea a : areas.values()) {

@@ -1,12 +1,25 @@
 package org.iommufdsim.sim.kernel.iopt;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.kernel.mm.MemObject;
+import org.iommufdsim.sim.kernel.mm.Vma;
+import org.iommufdsim.sim.kernel.util.RunCounts;
+import org.iommufdsim.sim.uapi.Errno;
 
 /**
  * The backing of one or more areas (the kernel's {@code struct iopt_pages}): a page-aligned
  * run of user virtual addresses of a process, or of a file. Shared, reference counted, between
- * an area and the areas COPY made from it. Nothing is pinned while no domain or access needs it.
+ * an area and the areas COPY made from it.
+ *
+ * <p>Pinning is lazy, as in the kernel: nothing is pinned while no domain or access needs a
+ * page. Each page index has a count of users (areas filled into domains, access pins); the
+ * first user pins the physical page (looked up through the owner's address space, as
+ * pin_user_pages does) and the last one unpins it. Counts and physical runs are stored as
+ * ranges, never per page.
  */
 public final class IoptPages {
   /** Mirrors io_pagetable.h: enum iopt_address_type. */
@@ -15,6 +28,9 @@ public final class IoptPages {
     FILE
   }
 
+  /** Pinned page indices {@code [first, last]} backed by {@code object} from {@code objPage}. */
+  public record PhysRun(long first, long last, MemObject object, long objPage) {}
+
   private final Kind kind;
   private final Task owner;
   private final MemObject file;
@@ -22,30 +38,37 @@ public final class IoptPages {
   private final long base;
   private final long npages;
   private final boolean writable;
+  private final long pageSize;
   private int refs = 1;
+  private final RunCounts users = new RunCounts();
+  private final TreeMap<Long, PhysRun> phys = new TreeMap<>();
 
-  private IoptPages(Kind kind, Task owner, MemObject file, long base, long npages, boolean writable) {
+  private IoptPages(Kind kind, Task owner, MemObject file, long base, long npages,
+      boolean writable, long pageSize) {
     this.kind = kind;
     this.owner = owner;
     this.file = file;
     this.base = base;
     this.npages = npages;
     this.writable = writable;
+    this.pageSize = pageSize;
   }
 
   public static IoptPages user(Task owner, long uptrDown, long npages, boolean writable) {
-    return new IoptPages(Kind.USER, owner, null, uptrDown, npages, writable);
+    return new IoptPages(Kind.USER, owner, null, uptrDown, npages, writable,
+        owner.kernel().pageSize());
   }
 
-  public static IoptPages file(MemObject file, long startDown, long npages, boolean writable) {
-    return new IoptPages(Kind.FILE, null, file, startDown, npages, writable);
+  public static IoptPages file(Task opener, MemObject file, long startDown, long npages,
+      boolean writable) {
+    return new IoptPages(Kind.FILE, null, file, startDown, npages, writable,
+        opener.kernel().pageSize());
   }
 
   public Kind kind() {
     return kind;
   }
 
-  /** The process whose address space backs USER pages. */
   public Task owner() {
     return owner;
   }
@@ -77,5 +100,124 @@ public final class IoptPages {
 
   public int refs() {
     return refs;
+  }
+
+  public RunCounts users() {
+    return users;
+  }
+
+  public boolean anyPinned() {
+    return !users.isEmpty();
+  }
+
+  // ---- pinning ----
+
+  /**
+   * Adds a user to page indices {@code [first, last]}, pinning the pages that had none.
+   * All or nothing: on error nothing changed.
+   */
+  public Errno addUser(Task failTask, long first, long last) {
+    List<PhysRun> fresh = new ArrayList<>();
+    for (long[] z : users.zeroRanges(first, last)) {
+      if (failTask != null && failTask.shouldFail("pin_user_pages(batch)")) {
+        fresh.forEach(this::unpinRun);
+        return Errno.ENOMEM;
+      }
+      Errno e = resolve(z[0], z[1], fresh);
+      if (e != null) {
+        fresh.forEach(this::unpinRun);
+        return e;
+      }
+    }
+    users.add(first, last, 1);
+    return null;
+  }
+
+  /** Drops a user of {@code [first, last]}, unpinning pages left with none. */
+  public void removeUser(long first, long last) {
+    users.add(first, last, -1);
+    for (long[] z : users.zeroRanges(first, last)) {
+      unpinRange(z[0], z[1]);
+    }
+  }
+
+  /** Resolves and pins {@code [first, last]}; appends the runs pinned to {@code out}. */
+  private Errno resolve(long first, long last, List<PhysRun> out) {
+    long idx = first;
+    while (idx <= last) {
+      PhysRun run;
+      if (kind == Kind.FILE) {
+        if (file == null) {
+          return Errno.EINVAL;
+        }
+        long objPage = base / pageSize + idx;
+        if ((objPage + (last - idx) + 1) * pageSize > file.size()) {
+          return Errno.EINVAL;
+        }
+        run = new PhysRun(idx, last, file, objPage);
+      } else {
+        if (owner.exited()) {
+          return Errno.EFAULT;
+        }
+        long va = base + idx * pageSize;
+        Vma v = owner.mm().find(va);
+        if (v == null || (v.prot() & 1) == 0 || (writable && (v.prot() & 2) == 0)) {
+          return Errno.EFAULT;
+        }
+        long inVma = (v.last() - va + 1) / pageSize;
+        long runLast = Math.min(last, idx + inVma - 1);
+        long objOff = v.objOffset() + (va - v.start());
+        if (objOff + (runLast - idx + 1) * pageSize > v.object().size()) {
+          return Errno.EFAULT;
+        }
+        run = new PhysRun(idx, runLast, v.object(), objOff / pageSize);
+      }
+      run.object().pins().add(run.objPage(), run.objPage() + run.last() - run.first(), 1);
+      phys.put(run.first(), run);
+      out.add(run);
+      idx = run.last() + 1;
+    }
+    return null;
+  }
+
+  private void unpinRun(PhysRun r) {
+    unpinRange(r.first(), r.last());
+  }
+
+  /** Unpins whatever pinned runs cover {@code [first, last]}, splitting runs at the edges. */
+  private void unpinRange(long first, long last) {
+    Map.Entry<Long, PhysRun> e = phys.floorEntry(first);
+    List<PhysRun> hit = new ArrayList<>();
+    if (e != null && e.getValue().last() >= first) {
+      hit.add(e.getValue());
+    }
+    hit.addAll(phys.subMap(first, false, last, true).values());
+    for (PhysRun r : hit) {
+      phys.remove(r.first());
+      long s = Math.max(first, r.first());
+      long l = Math.min(last, r.last());
+      r.object().pins().add(r.objPage() + (s - r.first()), r.objPage() + (l - r.first()), -1);
+      if (r.first() < s) {
+        phys.put(r.first(), new PhysRun(r.first(), s - 1, r.object(), r.objPage()));
+      }
+      if (r.last() > l) {
+        phys.put(l + 1, new PhysRun(l + 1, r.last(), r.object(), r.objPage() + (l + 1 - r.first())));
+      }
+    }
+  }
+
+  /** The pinned physical page behind page index {@code idx}, or null. */
+  public PhysRun physAt(long idx) {
+    Map.Entry<Long, PhysRun> e = phys.floorEntry(idx);
+    return e != null && e.getValue().last() >= idx ? e.getValue() : null;
+  }
+
+  /** Pinned runs in index order (for invariants). */
+  public List<PhysRun> physRuns() {
+    return List.copyOf(phys.values());
+  }
+
+  public long pageSize() {
+    return pageSize;
   }
 }

@@ -93,10 +93,27 @@ public final class MemObject {
       long idx = pos / pageSize;
       int inPage = (int) (pos % pageSize);
       int n = (int) Math.min(len - done, pageSize - inPage);
-      byte[] p = pages.computeIfAbsent(idx, k -> new byte[(int) pageSize]);
+      byte[] p = pages.get(idx);
+      if (p == null) {
+        if (allZero(src, srcOff + done, n)) {
+          done += n;
+          continue;
+        }
+        p = new byte[(int) pageSize];
+        pages.put(idx, p);
+      }
       System.arraycopy(src, srcOff + done, p, inPage, n);
       done += n;
     }
+  }
+
+  private static boolean allZero(byte[] b, int off, int len) {
+    for (int i = off; i < off + len; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True if {@code [off, off+len)} holds only zero bytes (unwritten pages are zero). */

@@ -78,6 +78,31 @@ public final class RunCounts {
     return new long[] {start, last};
   }
 
+  /** The maximal sub-ranges of {@code [first, last]} whose count is zero, ascending. */
+  public List<long[]> zeroRanges(long first, long last) {
+    List<long[]> out = new ArrayList<>();
+    long cursor = first;
+    Map.Entry<Long, long[]> e = runs.floorEntry(first);
+    List<long[]> hits = new ArrayList<>();
+    if (e != null && U64.ge(e.getValue()[0], first)) {
+      hits.add(new long[] {e.getKey(), e.getValue()[0]});
+    }
+    for (Map.Entry<Long, long[]> r : runs.subMap(first, false, last, true).entrySet()) {
+      hits.add(new long[] {r.getKey(), r.getValue()[0]});
+    }
+    for (long[] h : hits) {
+      if (U64.lt(cursor, h[0])) {
+        out.add(new long[] {cursor, h[0] - 1});
+      }
+      if (U64.ge(h[1], last)) {
+        return out;
+      }
+      cursor = h[1] + 1;
+    }
+    out.add(new long[] {cursor, last});
+    return out;
+  }
+
   public boolean isEmpty() {
     return runs.isEmpty();
   }

@@ -1,0 +1,69 @@
+package org.iommufdsim.scenarios.run;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import org.iommufdsim.scenarios.ast.FieldArg;
+import org.iommufdsim.scenarios.ast.Item;
+import org.iommufdsim.scenarios.ast.Outcome;
+import org.iommufdsim.scenarios.ast.Pos;
+import org.iommufdsim.scenarios.ast.Scenario;
+import org.iommufdsim.scenarios.ast.Step;
+import org.iommufdsim.scenarios.ast.Value;
+
+/**
+ * The transcript {@code record} prints: the scenario with every step's outcome replaced by what
+ * actually happened: {@code ok} or the errno, then every output field as a literal, in the
+ * order the call produced them. A field the source bound to a variable keeps the binding (so
+ * later targets and arguments still work); a field the source checked but that is no output
+ * stays, with the actual value. Replaying the transcript passes {@code check}.
+ */
+public final class Recorder {
+  private Recorder() {}
+
+  /** {@code runs} are the steps of {@code source}, in order, all of them. */
+  public static Scenario record(Scenario source, List<StepRun> runs) {
+    Iterator<StepRun> it = runs.iterator();
+    List<Item> items = new ArrayList<>();
+    for (Item item : source.items()) {
+      if (item instanceof Step st) {
+        if (!it.hasNext()) {
+          throw new IllegalArgumentException("fewer runs than steps");
+        }
+        items.add(st.withOutcome(Optional.of(outcome(it.next(), true))));
+      } else {
+        items.add(item);
+      }
+    }
+    return new Scenario(items);
+  }
+
+  /**
+   * What happened in one step, as an outcome: with {@code keepBindings}, pairs that bound a
+   * variable keep it (for transcripts that must replay); without, every value is a literal (for
+   * people).
+   */
+  public static Outcome outcome(StepRun run, boolean keepBindings) {
+    List<FieldArg> pairs = new ArrayList<>();
+    for (Observation o : run.answer().observed().all()) {
+      List<PairResult> named = run.pairs().stream()
+          .filter(p -> p.observed().name().equals(o.name())).toList();
+      for (PairResult p : named) {
+        Value v = p.bound() && keepBindings ? p.pair().value() : literal(o);
+        pairs.add(new FieldArg(Pos.NONE, p.pair().path(), v));
+      }
+      if (named.isEmpty() && o.output()) {
+        pairs.add(new FieldArg(Pos.NONE, o.display(), literal(o)));
+      }
+    }
+    return new Outcome(Pos.NONE, Optional.ofNullable(run.answer().result().errno()), pairs);
+  }
+
+  static Value.Expr literal(Observation o) {
+    String text = o.literal();
+    return text.startsWith("-")
+        ? new Value.Neg(Pos.NONE, text.substring(1))
+        : new Value.Num(Pos.NONE, text);
+  }
+}

@@ -1,0 +1,139 @@
+package org.iommufdsim.scenarios.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommufdsim.scenarios.ast.Arg;
+import org.iommufdsim.scenarios.ast.Directive;
+import org.iommufdsim.scenarios.ast.FieldArg;
+import org.iommufdsim.scenarios.ast.Pos;
+import org.iommufdsim.scenarios.ast.Scenario;
+import org.iommufdsim.scenarios.ast.ScnError;
+import org.iommufdsim.scenarios.ast.Step;
+import org.iommufdsim.scenarios.ast.Value;
+import org.iommufdsim.scenarios.parse.ScnFailure;
+import org.iommufdsim.sim.host.Host;
+import org.iommufdsim.sim.host.HostConfig;
+import org.iommufdsim.sim.host.Process;
+import org.iommufdsim.sim.host.SegmentationFault;
+import org.iommufdsim.sim.host.SysResult;
+
+/**
+ * Runs a scenario on a fresh simulated host: builds the host from the directives, spawns one
+ * process, maps the runner's scratch memory, opens {@code $iommufd} if the steps use it before
+ * binding it (as if the file began with {@code open "/dev/iommu" -> ok fd=$iommufd}), runs the
+ * steps through the process's system calls only, then exits the process (closing every fd it
+ * still holds) and checks the simulator's invariants.
+ */
+public final class Runner {
+  private Runner() {}
+
+  /**
+   * @param stopAtMismatch stop after the first step whose outcome did not hold ({@code check});
+   *     otherwise run every step whatever happens ({@code run}, {@code record})
+   */
+  public static RunReport run(Scenario s, boolean stopAtMismatch) {
+    List<StepRun> runs = new ArrayList<>();
+    Step current = null;
+    try {
+      HostConfig config = HostSetup.config(s.directives());
+      Host host = createHost(config, s);
+      Process p = host.spawn();
+      Machine m = new Machine(p, new Env(config.pageSize()));
+      start(m, s);
+      for (Step st : s.steps()) {
+        current = st;
+        StepRun r = step(m, st);
+        runs.add(r);
+        if (stopAtMismatch && !r.matched()) {
+          break;
+        }
+      }
+      p.exit();
+      return new RunReport.Finished(runs, host.checkInvariants());
+    } catch (ScnFailure f) {
+      return new RunReport.Aborted(runs, f.error());
+    } catch (SegmentationFault e) {
+      Pos at = current == null ? new Pos(1, 1) : current.pos();
+      return new RunReport.Aborted(runs, new ScnError.BadValue(at,
+          "the runner's own memory is gone (did the scenario unmap it?): " + e.getMessage()));
+    }
+  }
+
+  private static Host createHost(HostConfig config, Scenario s) {
+    try {
+      return Host.create(config);
+    } catch (IllegalArgumentException e) {
+      Pos at = s.directives().stream().filter(Directive.Device.class::isInstance)
+          .map(Directive::pos).findFirst().orElse(new Pos(1, 1));
+      throw Env.bad(at, "the host refuses this configuration: " + e.getMessage());
+    }
+  }
+
+  private static void start(Machine m, Scenario s) {
+    SysResult r = m.scratch.start();
+    if (!r.isOk()) {
+      throw new IllegalStateException("the runner cannot map its scratch memory: " + r);
+    }
+    if (usesIommufdUnbound(s)) {
+      SysResult open = m.sys.open("/dev/iommu");
+      if (!open.isOk()) {
+        throw new IllegalStateException("opening /dev/iommu failed: " + open);
+      }
+      m.env.bind(Env.IOMMUFD, open.value());
+    }
+  }
+
+  static StepRun step(Machine m, Step st) {
+    Answer a = switch (CallKind.of(st)) {
+      case CallKind.Ioctl io -> new IoctlCall(m).exec(st, io.def(), io.op());
+      case CallKind.Sys sys -> new SysCalls(m).exec(st, sys.builtin());
+    };
+    return OutcomeCheck.check(st, a, m.env);
+  }
+
+  /** Whether some step needs {@code $iommufd} before any outcome binds it. */
+  static boolean usesIommufdUnbound(Scenario s) {
+    for (Step st : s.steps()) {
+      if (needsIommufd(st)) {
+        return true;
+      }
+      boolean binds = st.outcome().stream().flatMap(o -> o.pairs().stream())
+          .anyMatch(p -> p.value() instanceof Value.Var v && v.name().equals(Env.IOMMUFD));
+      if (binds) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean needsIommufd(Step st) {
+    boolean actsOnFd = Builtin.named(st.call().text()).map(b -> b.actsOnFd).orElse(true);
+    if (actsOnFd && st.target().map(t -> t.text().equals(Env.IOMMUFD)).orElse(true)) {
+      return true;
+    }
+    for (Arg a : st.args()) {
+      Value v = switch (a) {
+        case Arg.Positional p -> p.value();
+        case FieldArg f -> f.value();
+      };
+      if (mentionsIommufd(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean mentionsIommufd(Value v) {
+    return switch (v) {
+      case Value.Var var -> var.name().equals(Env.IOMMUFD);
+      case Value.Binary b -> mentionsIommufd(b.left()) || mentionsIommufd(b.right());
+      case Value.Group g -> mentionsIommufd(g.inner());
+      case Value.StructLit l -> l.fields().stream().anyMatch(f -> mentionsIommufd(f.value()));
+      case Value.ListLit l -> l.elements().stream().anyMatch(Runner::mentionsIommufd);
+      case Value.Num n -> false;
+      case Value.Neg n -> false;
+      case Value.Name n -> false;
+      case Value.Str str -> false;
+    };
+  }
+}

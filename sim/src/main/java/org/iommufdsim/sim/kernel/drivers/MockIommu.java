@@ -1,0 +1,283 @@
+package org.iommufdsim.sim.kernel.drivers;
+
+import static org.iommufdsim.sim.uapi.IommufdTestUapi.*;
+import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
+import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_PASID;
+import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_INFO_TYPE_DEFAULT;
+
+import java.util.Arrays;
+import org.iommufdsim.sim.kernel.iommu.IommuDevice;
+import org.iommufdsim.sim.kernel.iommu.IommuDomain;
+import org.iommufdsim.sim.kernel.iommu.IommuDriver;
+import org.iommufdsim.sim.kernel.iommu.UserData;
+import org.iommufdsim.sim.kernel.util.KResult;
+import org.iommufdsim.sim.kernel.util.U64;
+import org.iommufdsim.sim.uapi.CField;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * The kernel's selftest IOMMU (mirrors drivers/iommu/iommufd/selftest.c, v7.0): mock paging
+ * domains in three page-table formats, nested domains with a 4-entry IOTLB, mock devices with
+ * NO_DIRTY and PASID flags and a 4-entry cache, and the PASID 1024 failure hook.
+ */
+public final class MockIommu implements IommuDriver {
+  /** Per-device state (struct mock_dev). */
+  public static final class MockDev {
+    public final long flags;
+    public final long[] cache = new long[(int) MOCK_DEV_CACHE_NUM];
+    /** The PASID 1024 hook: armed by a non-blocking set, fires once on the next one. */
+    boolean pasid1024Armed;
+    /** The vIOMMU and virt_id recorded on attach to a vIOMMU-based nested domain. */
+    public Object viommu;
+    public long vdevId;
+
+    MockDev(long flags) {
+      this.flags = flags;
+      Arrays.fill(cache, IOMMU_TEST_DEV_CACHE_DEFAULT);
+    }
+
+    public boolean noDirty() {
+      return (flags & MOCK_FLAGS_DEVICE_NO_DIRTY) != 0;
+    }
+  }
+
+  /** Per-domain state: the page-table format, or a nested domain's IOTLB and vIOMMU. */
+  public static final class MockDomain {
+    public final long pagetableType;
+    public final long[] iotlb;
+    public final Object viommu;
+
+    MockDomain(long pagetableType, long[] iotlb, Object viommu) {
+      this.pagetableType = pagetableType;
+      this.iotlb = iotlb;
+      this.viommu = viommu;
+    }
+  }
+
+  /** Looks up a device's virt_id in a vIOMMU (iommufd_viommu_get_vdev_id); -1 if none. */
+  public interface VdevLookup {
+    long vdevId(Object viommu, IommuDevice dev);
+  }
+
+  private static final CField ST_IOTLB = iommu_hwpt_selftest.field("iotlb");
+  private static final CField ST_PT_TYPE = iommu_hwpt_selftest.field("pagetable_type");
+
+  private final long pageSize;
+  private VdevLookup vdevLookup = (v, d) -> -1;
+
+  public MockIommu(long pageSize) {
+    this.pageSize = pageSize;
+  }
+
+  public void setVdevLookup(VdevLookup lookup) {
+    vdevLookup = lookup;
+  }
+
+  public static MockDev newDevState(long flags) {
+    return new MockDev(flags);
+  }
+
+  public static MockDev dev(IommuDevice d) {
+    return (MockDev) d.priv();
+  }
+
+  @Override
+  public String name() {
+    return "mock";
+  }
+
+  @Override
+  public String instance() {
+    return "mock_iommu_device";
+  }
+
+  @Override
+  public boolean dirtyCapable(IommuDevice dev) {
+    return !dev(dev).noDirty();
+  }
+
+  @Override
+  public boolean userPasidTable() {
+    return true;
+  }
+
+  /** Mirrors selftest.c: mock_domain_alloc_paging_flags and mock_domain_alloc_pgtable. */
+  @Override
+  public KResult<IommuDomain> allocPaging(IommuDevice dev, long flags, UserData data) {
+    long pagingFlags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_NEST_PARENT
+        | IOMMU_HWPT_ALLOC_PASID;
+    boolean dirty = (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0;
+    if ((flags & ~pagingFlags) != 0 || (dirty && dev(dev).noDirty())) {
+      return KResult.err(Errno.EOPNOTSUPP, "mock: unsupported paging flags, or DIRTY_TRACKING"
+          + " on a NO_DIRTY device");
+    }
+    long type = MOCK_IOMMUPT_DEFAULT;
+    if (data != null) {
+      if (data.type() != IOMMU_HWPT_DATA_SELFTEST) {
+        return KResult.err(Errno.EOPNOTSUPP, "mock: paging user data must be"
+            + " IOMMU_HWPT_DATA_SELFTEST");
+      }
+      KResult<byte[]> cfg = data.copy(IOMMU_HWPT_DATA_SELFTEST, iommu_hwpt_selftest);
+      if (!cfg.isOk()) {
+        return cfg.cast();
+      }
+      type = ST_PT_TYPE.get(cfg.value());
+    }
+    if (type == MOCK_IOMMUPT_DEFAULT) {
+      return KResult.ok(new IommuDomain(IommuDomain.Type.PAGING, this, ~(MOCK_PAGE_SIZE - 1),
+          MOCK_APERTURE_START, MOCK_APERTURE_LAST, dirty, null,
+          new MockDomain(type, null, null)));
+    }
+    if (type == MOCK_IOMMUPT_HUGE) {
+      return KResult.ok(new IommuDomain(IommuDomain.Type.PAGING, this,
+          MOCK_HUGE_PAGE_SIZE | pageSize, 0, (1L << 56) - 1, dirty, null,
+          new MockDomain(type, null, null)));
+    }
+    if (type == MOCK_IOMMUPT_AMDV1) {
+      return KResult.ok(new IommuDomain(IommuDomain.Type.PAGING, this, ~(pageSize - 1), 0,
+          U64.MAX, dirty, null, new MockDomain(type, null, null)));
+    }
+    return KResult.err(Errno.EOPNOTSUPP, "mock: unknown pagetable_type " + type);
+  }
+
+  @Override
+  public boolean hasNestedAlloc() {
+    return true;
+  }
+
+  /** Mirrors selftest.c: mock_domain_alloc_nested (on a parent or through a vIOMMU). */
+  @Override
+  public KResult<IommuDomain> allocNested(IommuDevice dev, IommuDomain parent, long flags,
+      UserData data) {
+    return allocNested(parent, flags, data, null);
+  }
+
+  public KResult<IommuDomain> allocNested(IommuDomain parent, long flags, UserData data,
+      Object viommu) {
+    if ((flags & ~IOMMU_HWPT_ALLOC_PASID) != 0) {
+      return KResult.err(Errno.EOPNOTSUPP, "mock: nested flags other than ALLOC_PASID");
+    }
+    if (parent.driver() != this || parent.type() != IommuDomain.Type.PAGING) {
+      return KResult.err(Errno.EINVAL, "mock: the parent is not a mock paging domain");
+    }
+    if (data.type() != IOMMU_HWPT_DATA_SELFTEST) {
+      return KResult.err(Errno.EOPNOTSUPP, "mock: nested data_type must be"
+          + " IOMMU_HWPT_DATA_SELFTEST");
+    }
+    KResult<byte[]> cfg = data.copy(IOMMU_HWPT_DATA_SELFTEST, iommu_hwpt_selftest);
+    if (!cfg.isOk()) {
+      return cfg.cast();
+    }
+    long[] iotlb = new long[(int) MOCK_NESTED_DOMAIN_IOTLB_NUM];
+    Arrays.fill(iotlb, ST_IOTLB.get(cfg.value()));
+    return KResult.ok(new IommuDomain(IommuDomain.Type.NESTED, this, parent.pgsizeBitmap(),
+        parent.apertureStart(), parent.apertureEnd(), false, parent,
+        new MockDomain(MOCK_IOMMUPT_DEFAULT, iotlb, viommu)));
+  }
+
+  /** Mirrors selftest.c: mock_domain_nop_attach. */
+  @Override
+  public Errno attach(IommuDomain domain, IommuDevice dev) {
+    MockDev md = dev(dev);
+    if (domain.hasDirtyOps() && md.noDirty()) {
+      return Errno.EINVAL;
+    }
+    Object viommu = null;
+    long vdevId = 0;
+    if (domain.type() == IommuDomain.Type.NESTED && domain.priv() instanceof MockDomain m
+        && m.viommu != null) {
+      viommu = m.viommu;
+      vdevId = vdevLookup.vdevId(viommu, dev);
+      if (vdevId < 0) {
+        return Errno.ENOENT;
+      }
+    }
+    md.viommu = viommu;
+    md.vdevId = vdevId;
+    return null;
+  }
+
+  /** Mirrors selftest.c: mock_domain_set_dev_pasid_nop with the PASID 1024 hook. */
+  @Override
+  public Errno setDevPasid(IommuDomain domain, IommuDevice dev, int pasid) {
+    MockDev md = dev(dev);
+    if (pasid == IOMMU_TEST_PASID_RESERVED) {
+      if (domain == null) {
+        md.pasid1024Armed = false;
+      } else if (md.pasid1024Armed) {
+        md.pasid1024Armed = false;
+        return Errno.ENOMEM;
+      } else {
+        md.pasid1024Armed = true;
+      }
+    }
+    if (domain != null && domain.hasDirtyOps() && md.noDirty()) {
+      return Errno.EINVAL;
+    }
+    return null;
+  }
+
+  /** Mirrors selftest.c: mock_domain_hw_info. */
+  @Override
+  public KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType) {
+    if (requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
+        && requestedType != IOMMU_HW_INFO_TYPE_SELFTEST) {
+      return KResult.err(Errno.EOPNOTSUPP, "mock: hw_info type must be DEFAULT or SELFTEST");
+    }
+    byte[] b = iommu_test_hw_info.newBuffer();
+    iommu_test_hw_info.field("test_reg").set(b, IOMMU_HW_INFO_SELFTEST_REGVAL);
+    return KResult.ok(new HwInfo(IOMMU_HW_INFO_TYPE_SELFTEST, b));
+  }
+
+  private static final CField INV_FLAGS = iommu_hwpt_invalidate_selftest.field("flags");
+  private static final CField INV_ID = iommu_hwpt_invalidate_selftest.field("iotlb_id");
+
+  /** Mirrors selftest.c: mock_domain_cache_invalidate_user (nested domains). */
+  @Override
+  public Errno cacheInvalidateUser(IommuDomain domain, org.iommufdsim.sim.kernel.iommu.UserArray a) {
+    MockDomain md = (MockDomain) domain.priv();
+    long processed = 0;
+    Errno rc = null;
+    if (a.type() != IOMMU_HWPT_INVALIDATE_DATA_SELFTEST) {
+      rc = Errno.EINVAL;
+    } else {
+      for (long i = 0; i < a.entryNum(); i++) {
+        KResult<byte[]> e = a.entry(IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
+            iommu_hwpt_invalidate_selftest, i);
+        if (!e.isOk()) {
+          rc = e.errno();
+          break;
+        }
+        long flags = INV_FLAGS.get(e.value());
+        long id = INV_ID.get(e.value());
+        if ((flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+          rc = Errno.EOPNOTSUPP;
+          break;
+        }
+        if (id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX) {
+          rc = Errno.EINVAL;
+          break;
+        }
+        if ((flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+          Arrays.fill(md.iotlb, 0);
+        } else {
+          md.iotlb[(int) id] = 0;
+        }
+        processed++;
+      }
+    }
+    a.setHandled(processed);
+    return rc;
+  }
+
+  /** Mirrors selftest.c: mock_domain_set_dirty_tracking. */
+  @Override
+  public Errno setDirtyTracking(IommuDomain domain, boolean enable) {
+    if (!domain.hasDirtyOps()) {
+      return Errno.EINVAL;
+    }
+    domain.setDirtyTracking(enable);
+    return null;
+  }
+}

@@ -1,0 +1,64 @@
+package org.iommufdsim.sim.kernel.iommu;
+
+import org.iommufdsim.sim.kernel.util.KResult;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * What iommufd asks of an IOMMU driver (the parts of struct iommu_ops and iommu_domain_ops it
+ * reaches). Each implementation models one real driver's behaviour at the uAPI: what it
+ * accepts, what it refuses, and with which errno.
+ */
+public interface IommuDriver {
+  /** The driver's name as the {@code @device} directive spells it. */
+  String name();
+
+  /** The physical IOMMU instance devices share (viommu and nesting checks compare it). */
+  String instance();
+
+  /** IOMMU_CAP_DIRTY_TRACKING for this device. */
+  boolean dirtyCapable(IommuDevice dev);
+
+  /** Whether the device needs IOMMU_CAP_ENFORCE_CACHE_COHERENCY on its domains. */
+  default boolean enforceCacheCoherency(IommuDevice dev) {
+    return false;
+  }
+
+  /** iommu_ops.user_pasid_table: PASID-tagged faults may go to the RID's nested domain. */
+  boolean userPasidTable();
+
+  /**
+   * domain_alloc_paging_flags: a paging domain for {@code dev} with HWPT flags (without
+   * FAULT_ID_VALID) and optional user data (null when data_len is 0).
+   */
+  KResult<IommuDomain> allocPaging(IommuDevice dev, long flags, UserData data);
+
+  /** Whether the driver can allocate nested domains on a paging parent. */
+  boolean hasNestedAlloc();
+
+  /** domain_alloc_nested on a paging parent. */
+  KResult<IommuDomain> allocNested(IommuDevice dev, IommuDomain parent, long flags,
+      UserData data);
+
+  /** attach_dev at the RID; EINVAL means "incompatible, try another domain". */
+  Errno attach(IommuDomain domain, IommuDevice dev);
+
+  /** set_dev_pasid; {@code domain} null means the blocked domain (detach). */
+  Errno setDevPasid(IommuDomain domain, IommuDevice dev, int pasid);
+
+  /** hw_info for the requested type; the blob and its type. */
+  KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType);
+
+  /** set_dirty_tracking. */
+  Errno setDirtyTracking(IommuDomain domain, boolean enable);
+
+  /**
+   * cache_invalidate_user of a nested domain; null when the driver has none (EOPNOTSUPP).
+   * Processes entries in order, stops at the first failure, and sets how many it handled.
+   */
+  default Errno cacheInvalidateUser(IommuDomain domain, UserArray array) {
+    return Errno.EOPNOTSUPP;
+  }
+
+  /** The hardware-information blob of GET_HW_INFO. */
+  record HwInfo(long type, byte[] data) {}
+}

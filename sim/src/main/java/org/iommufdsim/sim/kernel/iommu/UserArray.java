@@ -1,0 +1,65 @@
+package org.iommufdsim.sim.kernel.iommu;
+
+import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.util.KResult;
+import org.iommufdsim.sim.uapi.CStruct;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * An array of driver-specific entries a user passes (struct iommu_user_data_array), with the
+ * kernel's two copy helpers. {@code handled} is what the driver reports back as entry_num.
+ */
+public final class UserArray {
+  private final Task task;
+  private final long type;
+  private final long uptr;
+  private final long entryLen;
+  private final long entryNum;
+  private long handled;
+
+  public UserArray(Task task, long type, long uptr, long entryLen, long entryNum) {
+    this.task = task;
+    this.type = type;
+    this.uptr = uptr;
+    this.entryLen = entryLen;
+    this.entryNum = entryNum;
+  }
+
+  public long type() {
+    return type;
+  }
+
+  public long entryNum() {
+    return entryNum;
+  }
+
+  public long handled() {
+    return handled;
+  }
+
+  public void setHandled(long n) {
+    handled = n;
+  }
+
+  /**
+   * iommu_copy_struct_from_user_array: entry {@code index}; EINVAL for another type or an
+   * entry_len below the struct's minimum or above its size, EFAULT for a bad pointer.
+   */
+  public KResult<byte[]> entry(long expectedType, CStruct s, long index) {
+    if (type != expectedType) {
+      return KResult.err(Errno.EINVAL, "data_type does not match the driver's");
+    }
+    if (Long.compareUnsigned(entryLen, s.minSize()) < 0
+        || Long.compareUnsigned(entryLen, s.size()) > 0) {
+      return KResult.err(Errno.EINVAL, "entry_len " + entryLen + " is outside ["
+          + s.minSize() + ", " + s.size() + "]");
+    }
+    byte[] in = task.mm().copyFrom(uptr + index * entryLen, entryLen);
+    if (in == null) {
+      return KResult.err(Errno.EFAULT, "entry " + index + " is not readable user memory");
+    }
+    byte[] out = s.newBuffer();
+    System.arraycopy(in, 0, out, 0, in.length);
+    return KResult.ok(out);
+  }
+}
