@@ -29,6 +29,7 @@ public final class Kernel {
   public Kernel(HostConfig config) {
     this.config = config;
     this.mock = new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize());
+    this.mock.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
   }
 
   /** The selftest mock IOMMU (one instance, as the kernel registers one). */
@@ -84,11 +85,12 @@ public final class Kernel {
     return List.copyOf(tasks);
   }
 
-  /** Process exit: every fd is closed, in ascending order. */
+  /** Process exit, as do_exit orders it: the address space goes first, then every fd in order. */
   public void exit(Task t) {
     if (t.exited()) {
       return;
     }
+    t.mm().unmapAll();
     for (int fd : List.copyOf(t.fds().keySet())) {
       t.closeFd(fd);
     }

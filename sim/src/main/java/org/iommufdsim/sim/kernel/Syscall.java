@@ -155,6 +155,9 @@ public final class Syscall {
       if (f == null) {
         return badFd(fd);
       }
+      if (f instanceof IommufdFile ictx) {
+        return mmapIommufd(ictx, length, prot, flags, offset);
+      }
       if (!(f instanceof MemfdFile m)) {
         return SysResult.err(Errno.ENODEV, f.describe() + " cannot be mapped");
       }
@@ -172,6 +175,29 @@ public final class Syscall {
       return SysResult.err(Errno.ENOMEM, "address space exhausted");
     }
     mm.insert(new Vma(start, rounded, prot, flags, obj, objOffset));
+    return SysResult.ok(start);
+  }
+
+  /** Mirrors main.c: iommufd_fops_mmap (vIOMMU MMIO regions). */
+  private SysResult mmapIommufd(IommufdFile ictx, long length, int prot, int flags, long offset) {
+    if ((flags & MAP_SHARED) == 0) {
+      return SysResult.err(Errno.EINVAL, "an iommufd mapping must be MAP_SHARED");
+    }
+    if ((prot & 0x4) != 0) {
+      return SysResult.err(Errno.EPERM, "an iommufd mapping cannot be executable");
+    }
+    Mm mm = task.mm();
+    long rounded = mm.roundUp(length);
+    IommufdFile.MmapRegion r = ictx.mmapRegion(offset, rounded);
+    if (r == null) {
+      return SysResult.err(Errno.ENXIO, "no mmap region at exactly this offset and length");
+    }
+    long start = mm.reserve(rounded);
+    if (start < 0) {
+      return SysResult.err(Errno.ENOMEM, "address space exhausted");
+    }
+    Vma.Ref ref = ictx.mmapRef(r);
+    mm.insert(new Vma(start, rounded, prot, flags, r.memory(), 0, ref));
     return SysResult.ok(start);
   }
 

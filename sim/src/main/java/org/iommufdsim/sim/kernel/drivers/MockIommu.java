@@ -64,7 +64,20 @@ public final class MockIommu implements IommuDriver {
   private static final CField ST_PT_TYPE = iommu_hwpt_selftest.field("pagetable_type");
 
   private final long pageSize;
-  private VdevLookup vdevLookup = (v, d) -> -1;
+  private VdevLookup vdevLookup = (v, d) -> v instanceof org.iommufdsim.sim.kernel.iommu.ViommuCore c
+      ? c.vdevId(d) : -1;
+  private java.util.function.LongFunction<org.iommufdsim.sim.kernel.mm.MemObject> memFactory;
+
+  /** Per-vIOMMU state (struct mock_viommu): the MMIO-like page pair and the HW queue slots. */
+  public static final class MockViommu {
+    final Object[] hwQueues = new Object[(int) IOMMU_TEST_HW_QUEUE_MAX];
+    org.iommufdsim.sim.kernel.mm.MemObject page;
+  }
+
+  public void setMemFactory(
+      java.util.function.LongFunction<org.iommufdsim.sim.kernel.mm.MemObject> f) {
+    memFactory = f;
+  }
 
   public MockIommu(long pageSize) {
     this.pageSize = pageSize;
@@ -269,6 +282,147 @@ public final class MockIommu implements IommuDriver {
     }
     a.setHandled(processed);
     return rc;
+  }
+
+  // ---- vIOMMU (mock_viommu_ops) ----
+
+  private static final CField VS_IN = iommu_viommu_selftest.field("in_data");
+  private static final CField VS_OUT = iommu_viommu_selftest.field("out_data");
+  private static final CField VS_OFF = iommu_viommu_selftest.field("out_mmap_offset");
+  private static final CField VS_LEN = iommu_viommu_selftest.field("out_mmap_length");
+  private static final CField VI_FLAGS = iommu_viommu_invalidate_selftest.field("flags");
+  private static final CField VI_VDEV = iommu_viommu_invalidate_selftest.field("vdev_id");
+  private static final CField VI_CACHE = iommu_viommu_invalidate_selftest.field("cache_id");
+
+  @Override
+  public boolean supportsViommu(IommuDevice dev, long type) {
+    return type == IOMMU_VIOMMU_TYPE_SELFTEST;
+  }
+
+  /** Mirrors selftest.c: mock_viommu_init. */
+  @Override
+  public Errno viommuInit(org.iommufdsim.sim.kernel.iommu.ViommuCore v, UserData data) {
+    MockViommu mv = new MockViommu();
+    if (data != null) {
+      KResult<byte[]> cfg = data.copy(IOMMU_VIOMMU_TYPE_SELFTEST, iommu_viommu_selftest);
+      if (!cfg.isOk()) {
+        return cfg.errno();
+      }
+      byte[] d = cfg.value();
+      mv.page = memFactory.apply(2 * pageSize);
+      long off = v.allocMmap(mv.page, 2 * pageSize);
+      byte[] in = new byte[4];
+      VS_IN.set(in, 0, 0);
+      for (int i = 0; i < 4; i++) {
+        in[i] = (byte) (VS_IN.get(d) >>> (8 * i));
+      }
+      mv.page.write(0, in, 0, 4);
+      VS_OUT.set(d, VS_IN.get(d));
+      VS_OFF.set(d, off);
+      VS_LEN.set(d, 2 * pageSize);
+      long back = Math.min(data.len(), VS_LEN.end());
+      if (!data.task().mm().copyTo(data.uptr(), Arrays.copyOf(d, (int) back))) {
+        return Errno.EFAULT;
+      }
+    }
+    v.setPriv(mv);
+    return null;
+  }
+
+  @Override
+  public boolean viommuHasNestedAlloc() {
+    return true;
+  }
+
+  @Override
+  public KResult<IommuDomain> viommuAllocNested(org.iommufdsim.sim.kernel.iommu.ViommuCore v,
+      long flags, UserData data) {
+    return allocNested(v.parentDomain(), flags, data, v);
+  }
+
+  @Override
+  public boolean viommuHasInvalidate() {
+    return true;
+  }
+
+  /** Mirrors selftest.c: mock_viommu_cache_invalidate. */
+  @Override
+  public Errno viommuInvalidate(org.iommufdsim.sim.kernel.iommu.ViommuCore v,
+      org.iommufdsim.sim.kernel.iommu.UserArray a) {
+    if (a.entryNum() == 0 && a.type() == IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST) {
+      a.setHandled(0);
+      return null;
+    }
+    KResult<java.util.List<byte[]>> cmds =
+        a.fullArray(IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, iommu_viommu_invalidate_selftest);
+    if (!cmds.isOk()) {
+      a.setHandled(0);
+      return cmds.errno();
+    }
+    long i = 0;
+    Errno rc = null;
+    for (byte[] c : cmds.value()) {
+      long flags = VI_FLAGS.get(c);
+      long cache = VI_CACHE.get(c);
+      if ((flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+        rc = Errno.EOPNOTSUPP;
+        break;
+      }
+      if (cache > MOCK_DEV_CACHE_ID_MAX) {
+        rc = Errno.EINVAL;
+        break;
+      }
+      IommuDevice dev = v.findDev(VI_VDEV.get(c));
+      if (dev == null || !(dev.priv() instanceof MockDev md)) {
+        rc = Errno.EINVAL;
+        break;
+      }
+      if ((flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+        Arrays.fill(md.cache, 0);
+      } else {
+        md.cache[(int) cache] = 0;
+      }
+      i++;
+    }
+    a.setHandled(i);
+    return rc;
+  }
+
+  @Override
+  public boolean supportsHwQueue(org.iommufdsim.sim.kernel.iommu.ViommuCore v, long type) {
+    return type == IOMMU_HW_QUEUE_TYPE_SELFTEST;
+  }
+
+  /** Mirrors selftest.c: mock_hw_queue_init_phys. */
+  @Override
+  public Errno hwQueueInit(org.iommufdsim.sim.kernel.iommu.ViommuCore v, Object queue,
+      long index, Object[] dependsOn) {
+    MockViommu mv = (MockViommu) v.priv();
+    if (index >= IOMMU_TEST_HW_QUEUE_MAX || index < 0) {
+      return Errno.EINVAL;
+    }
+    if (mv.hwQueues[(int) index] != null) {
+      return Errno.EEXIST;
+    }
+    if (index > 0) {
+      Object prev = mv.hwQueues[(int) index - 1];
+      if (prev == null) {
+        return Errno.EIO;
+      }
+      dependsOn[0] = prev;
+    }
+    mv.hwQueues[(int) index] = queue;
+    return null;
+  }
+
+  @Override
+  public void hwQueueDestroy(org.iommufdsim.sim.kernel.iommu.ViommuCore v, Object queue) {
+    MockViommu mv = (MockViommu) v.priv();
+    for (int i = 0; i < mv.hwQueues.length; i++) {
+      if (mv.hwQueues[i] == queue) {
+        mv.hwQueues[i] = null;
+      }
+    }
   }
 
   /** Mirrors selftest.c: mock_domain_set_dirty_tracking. */

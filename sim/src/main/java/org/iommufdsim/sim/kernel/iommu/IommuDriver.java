@@ -59,6 +59,59 @@ public interface IommuDriver {
     return Errno.EOPNOTSUPP;
   }
 
+  // ---- vIOMMU (struct iommufd_viommu_ops and the iommu_ops viommu hooks) ----
+
+  /** get_viommu_size != 0: whether this driver makes vIOMMUs of {@code type}. */
+  default boolean supportsViommu(IommuDevice dev, long type) {
+    return false;
+  }
+
+  /** viommu_init, with optional user data (null when data_len is 0). */
+  default Errno viommuInit(ViommuCore viommu, UserData data) {
+    return Errno.EOPNOTSUPP;
+  }
+
+  default void viommuDestroy(ViommuCore viommu) {}
+
+  /** alloc_domain_nested of a vIOMMU; null support means EOPNOTSUPP. */
+  default KResult<IommuDomain> viommuAllocNested(ViommuCore viommu, long flags, UserData data) {
+    return KResult.err(Errno.EOPNOTSUPP, name() + ": the vIOMMU cannot allocate nested domains");
+  }
+
+  default boolean viommuHasNestedAlloc() {
+    return false;
+  }
+
+  /** cache_invalidate of a vIOMMU; the array is copied whole (zero-extended entries). */
+  default Errno viommuInvalidate(ViommuCore viommu, UserArray array) {
+    return Errno.EOPNOTSUPP;
+  }
+
+  default boolean viommuHasInvalidate() {
+    return false;
+  }
+
+  /** vdevice_init for a new vdevice. */
+  default Errno vdeviceInit(ViommuCore viommu, IommuDevice dev, long virtId) {
+    return null;
+  }
+
+  /** get_hw_queue_size != 0. */
+  default boolean supportsHwQueue(ViommuCore viommu, long type) {
+    return false;
+  }
+
+  /**
+   * hw_queue_init_phys: {@code baseIovaPhys} is what the pinned base translates to; the driver
+   * records the queue and may depend on another. Returns the queue it depends on via
+   * {@code dependsOn[0]} (an opaque handle the core gave for an earlier queue), or an errno.
+   */
+  default Errno hwQueueInit(ViommuCore viommu, Object queue, long index, Object[] dependsOn) {
+    return Errno.EOPNOTSUPP;
+  }
+
+  default void hwQueueDestroy(ViommuCore viommu, Object queue) {}
+
   /** The hardware-information blob of GET_HW_INFO. */
   record HwInfo(long type, byte[] data) {}
 }

@@ -42,6 +42,38 @@ public final class UserArray {
   }
 
   /**
+   * iommu_copy_struct_from_full_user_array: every entry, each zero-extended when shorter than
+   * the struct and needing an all-zero tail when longer (E2BIG); EFAULT for a bad pointer.
+   */
+  public KResult<java.util.List<byte[]>> fullArray(long expectedType, CStruct s) {
+    if (type != expectedType) {
+      return KResult.err(Errno.EINVAL, "data_type does not match the driver's");
+    }
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    for (long i = 0; i < entryNum; i++) {
+      long at = uptr + i * entryLen;
+      long n = Math.min(entryLen, s.size());
+      if (entryLen > s.size()) {
+        int z = task.mm().checkZeroed(at + s.size(), entryLen - s.size());
+        if (z < 0) {
+          return KResult.err(Errno.EFAULT, "entry " + i + " is not readable");
+        }
+        if (z == 0) {
+          return KResult.err(Errno.E2BIG, "entry " + i + " has non-zero bytes past the struct");
+        }
+      }
+      byte[] in = task.mm().copyFrom(at, n);
+      if (in == null) {
+        return KResult.err(Errno.EFAULT, "entry " + i + " is not readable");
+      }
+      byte[] e = s.newBuffer();
+      System.arraycopy(in, 0, e, 0, in.length);
+      out.add(e);
+    }
+    return KResult.ok(out);
+  }
+
+  /**
    * iommu_copy_struct_from_user_array: entry {@code index}; EINVAL for another type or an
    * entry_len below the struct's minimum or above its size, EFAULT for a bad pointer.
    */

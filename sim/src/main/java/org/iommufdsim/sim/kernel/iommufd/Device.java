@@ -10,6 +10,8 @@ public final class Device extends IommufdObject {
   final boolean enforceCacheCoherency;
   /** Whether this binding holds a reference on the iommufd file (not for mock devices). */
   final boolean holdsCtx;
+  /** The device's vdevice (one per device since v6.17), or null. */
+  Vdevice vdev;
   /** Faults of a page request group whose last page has not arrived yet (iopf partial list). */
   final java.util.List<Fault.PageRequest> partialFaults = new java.util.ArrayList<>();
 

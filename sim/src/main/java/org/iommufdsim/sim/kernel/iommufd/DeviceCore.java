@@ -51,9 +51,22 @@ final class DeviceCore {
     }
   }
 
-  /** Mirrors iommufd_device_unbind: drops the driver's reference and destroys the DEVICE. */
+  /**
+   * Mirrors iommufd_device_unbind: drops the driver's reference, tombstones the device's
+   * vdevice (its ID is never reused, v6.17+), and destroys the DEVICE.
+   */
   static void unbind(IommufdFile ictx, Device idev) {
     idev.put();
+    Vdevice vd = idev.vdev;
+    if (vd != null) {
+      if (vd.users == 1) {
+        vd.users = 0;
+        ictx.objects().tombstone(vd.id());
+        Lifecycle.destroyBody(ictx, vd);
+      } else {
+        ictx.kernel().tracer().note("WARN_ON: " + vd + " is in use at device unbind");
+      }
+    }
     Lifecycle.removeInternal(ictx, idev);
   }
 

@@ -42,11 +42,11 @@ final class Dispatcher {
     op(IOMMU_HWPT_INVALIDATE, HwptIoctls::invalidate);
     op(IOMMU_FAULT_QUEUE_ALLOC, Faults::alloc);
     op(IOMMU_IOAS_MAP_FILE, IoasIoctls::mapFile);
-    op(IOMMU_VIOMMU_ALLOC, DeviceIoctls::notModelled);
-    op(IOMMU_VDEVICE_ALLOC, DeviceIoctls::notModelled);
+    op(IOMMU_VIOMMU_ALLOC, ViommuIoctls::alloc);
+    op(IOMMU_VDEVICE_ALLOC, ViommuIoctls::vdeviceAlloc);
     op(IOMMU_IOAS_CHANGE_PROCESS, IoasIoctls::changeProcess);
-    op(IOMMU_VEVENTQ_ALLOC, DeviceIoctls::notModelled);
-    op(IOMMU_HW_QUEUE_ALLOC, DeviceIoctls::notModelled);
+    op(IOMMU_VEVENTQ_ALLOC, ViommuIoctls::veventqAlloc);
+    op(IOMMU_HW_QUEUE_ALLOC, ViommuIoctls::hwQueueAlloc);
     op(IOMMU_TEST_CMD, TestIoctls::test);
   }
 

@@ -64,6 +64,7 @@ final class HwptIoctls {
       case Ioas ioas -> Hwpts.allocPaging(u.ictx, u.task, ioas, idev, DeviceCore.NO_PASID, flags,
           false, len != 0 ? data : null);
       case HwptPaging parent -> Hwpts.allocNested(u.ictx, u.task, parent, idev, flags, data);
+      case Viommu v -> ViommuIoctls.allocNested(u.ictx, u.task, v, idev, flags, data);
       default -> KResult.err(Errno.EINVAL, "pt_id is a " + pt.type()
           + ": only an IOAS, a nesting parent HWPT or a vIOMMU can back a new HWPT");
     };
@@ -123,6 +124,15 @@ final class HwptIoctls {
         Errno e = n.domain.driver().cacheInvalidateUser(n.domain, arr);
         done = arr.handled();
         rc = e == null ? SysResult.ok() : SysResult.err(e, "the driver stopped at entry " + done);
+      } else if (o instanceof Viommu v) {
+        if (!v.driver.viommuHasInvalidate()) {
+          rc = SysResult.err(Errno.EOPNOTSUPP, "the vIOMMU has no cache invalidation");
+        } else {
+          Errno e = v.driver.viommuInvalidate(v, arr);
+          done = arr.handled();
+          rc = e == null ? SysResult.ok()
+              : SysResult.err(e, "the driver stopped at entry " + done);
+        }
       } else {
         rc = SysResult.err(Errno.EINVAL, "hwpt_id is a " + o.type()
             + ": only a nested HWPT or a vIOMMU takes invalidations");

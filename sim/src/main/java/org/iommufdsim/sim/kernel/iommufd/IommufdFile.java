@@ -27,6 +27,12 @@ public final class IommufdFile extends KFile {
   private final boolean vfioCompatNode;
   private AccountMode accountMode;
   private Ioas vfioIoas;
+  /** mmap regions of this fd (ictx->mt_mmap): offset -> region. */
+  private final java.util.TreeMap<Long, MmapRegion> mmaps = new java.util.TreeMap<>();
+
+  /** A region of the iommufd fd a vIOMMU lets user space map (struct iommufd_mmap). */
+  public record MmapRegion(IommufdObject owner, org.iommufdsim.sim.kernel.mm.MemObject memory,
+      long offset, long length) {}
   private boolean released;
 
   public IommufdFile(Kernel kernel, Task creator, boolean vfioCompatNode) {
@@ -63,6 +69,49 @@ public final class IommufdFile extends KFile {
 
   void setVfioIoas(Ioas ioas) {
     vfioIoas = ioas;
+  }
+
+  /** iommufd_viommu_alloc_mmap: the lowest page-aligned offset from PAGE_SIZE that fits. */
+  long allocMmap(IommufdObject owner, org.iommufdsim.sim.kernel.mm.MemObject mem, long length) {
+    long page = kernel.pageSize();
+    long at = page;
+    for (MmapRegion r : mmaps.values()) {
+      if (at + length <= r.offset()) {
+        break;
+      }
+      at = Math.max(at, (r.offset() + r.length() + page - 1) & -page);
+    }
+    mmaps.put(at, new MmapRegion(owner, mem, at, length));
+    return at;
+  }
+
+  /**
+   * A mapping of a region: the region's owner gains a user and the file a reference (vm_file)
+   * until the last piece of the mapping goes.
+   */
+  public org.iommufdsim.sim.kernel.mm.Vma.Ref mmapRef(MmapRegion r) {
+    r.owner().get();
+    if (r.owner() instanceof Viommu v) {
+      v.mmapRefs++;
+    }
+    get();
+    return new org.iommufdsim.sim.kernel.mm.Vma.Ref(() -> {
+      if (r.owner() instanceof Viommu v) {
+        v.mmapRefs--;
+      }
+      r.owner().put();
+      put();
+    });
+  }
+
+  void freeMmaps(IommufdObject owner) {
+    mmaps.values().removeIf(r -> r.owner() == owner);
+  }
+
+  /** The region an mmap of exactly {@code [offset, offset+length)} may map, or null (ENXIO). */
+  public MmapRegion mmapRegion(long offset, long length) {
+    MmapRegion r = mmaps.get(offset);
+    return r != null && r.length() == length ? r : null;
   }
 
   public boolean released() {

@@ -7,7 +7,8 @@ package org.iommufdsim.sim.kernel.iommufd;
  * exhaustive.
  */
 public abstract sealed class IommufdObject
-    permits Ioas, HwPagetable, Device, Fault, Selftest {
+    permits Ioas, HwPagetable, Device, Fault, Selftest, Viommu, Vdevice, Veventq, HwQueue,
+        Access {
   private final ObjType type;
   private int id;
   int users = 1;

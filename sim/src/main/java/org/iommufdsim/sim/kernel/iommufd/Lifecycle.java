@@ -78,6 +78,11 @@ public final class Lifecycle {
       case Device idev -> DeviceCore.destroyDevice(ictx, idev);
       case Fault fault -> Faults.destroy(fault);
       case Selftest st -> TestIoctls.destroySelftest(ictx, st);
+      case Viommu v -> ViommuIoctls.destroyViommu(ictx, v);
+      case Vdevice vd -> ViommuIoctls.destroyVdevice(vd);
+      case Veventq q -> ViommuIoctls.destroyVeventq(q);
+      case HwQueue q -> ViommuIoctls.destroyHwQueue(ictx, q);
+      case Access a -> { }
     }
   }
 

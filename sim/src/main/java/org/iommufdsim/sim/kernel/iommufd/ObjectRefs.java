@@ -38,6 +38,38 @@ public final class ObjectRefs {
           }
         }
         case Selftest s -> { }
+        case Viommu v -> {
+          inc(held, v.hwpt);
+          for (int i = 0; i < v.mmapRefs; i++) {
+            inc(held, v);
+          }
+        }
+        case Vdevice vd -> {
+          inc(held, vd.viommu);
+          inc(held, vd.idev);
+        }
+        case Veventq q -> {
+          inc(held, q.viommu);
+          if (q.file != null && q.file.refs() > 0) {
+            inc(held, q);
+          }
+        }
+        case HwQueue q -> {
+          if (q.viommuHeld) {
+            inc(held, q.viommu);
+          }
+          if (q.dependsOn != null) {
+            inc(held, q.dependsOn);
+          }
+          if (q.access != null) {
+            inc(held, q.access);
+          }
+        }
+        case Access a -> {
+          if (a.ioas != null) {
+            inc(held, a.ioas);
+          }
+        }
       }
     }
     for (IommufdGroup g : ctx.groups.values()) {

@@ -72,6 +72,9 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_TRIGGER_IOPF) {
       return triggerIopf(u);
     }
+    if (op == IOMMU_TEST_OP_TRIGGER_VEVENT) {
+      return triggerVevent(u);
+    }
     if (op == IOMMU_TEST_OP_MD_CHECK_IOTLB) {
       return checkIotlb(u);
     }
@@ -262,6 +265,24 @@ final class TestIoctls {
     Faults.report(idev, new Fault.PageRequest(flags, pasid, u.u32(IOPF_GRPID), u.u32(IOPF_PERM),
         u.get(IOPF_ADDR)));
     return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_trigger_vevent (v7.0). */
+  private static SysResult triggerVevent(Ucmd u) {
+    IommufdObject o = u.ictx.get(u.u32(iommu_test_cmd.field("trigger_vevent.dev_id")),
+        ObjType.DEVICE);
+    if (!(o instanceof Device idev) || !(idev.dev.priv() instanceof MockIommu.MockDev md)) {
+      return SysResult.err(Errno.ENOENT, "dev_id is not a mock device");
+    }
+    if (!(md.viommu instanceof Viommu v) || md.vdevId == 0) {
+      return SysResult.err(Errno.ENOENT, "the device is not attached through a vIOMMU with a"
+          + " non-zero virt_id");
+    }
+    byte[] payload = iommu_viommu_event_selftest.newBuffer();
+    iommu_viommu_event_selftest.field("virt_id").set(payload, md.vdevId);
+    Errno e = v.reportEvent(IOMMU_VEVENTQ_TYPE_SELFTEST, payload);
+    return e == null ? SysResult.ok()
+        : SysResult.err(e, "the vIOMMU has no vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST");
   }
 
   /** Mirrors selftest.c: iommufd_test_md_check_iotlb. */

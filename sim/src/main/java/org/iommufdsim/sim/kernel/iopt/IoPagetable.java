@@ -432,6 +432,75 @@ public final class IoPagetable {
     return rc == Errno.ENOENT ? null : rc;
   }
 
+  // ---- accesses ----
+
+  /** One pinned piece of an access: an area and the page indices of its pages it pins. */
+  public record AccessPin(IoptArea area, long firstPage, long lastPage) {}
+
+  /**
+   * iopt_access_pages / iommufd_access_pin_pages: pins {@code [iova, iova+length-1]}, which
+   * must be covered by contiguous areas that are not being unmapped and start and end on page
+   * boundaries; {@code lock} marks internal (HW queue) pins, which make unmap EBUSY.
+   */
+  public Errno accessPin(Task task, long iova, long length, boolean write, boolean lock,
+      List<AccessPin> out) {
+    if (length == 0) {
+      return Errno.EINVAL;
+    }
+    if (U64.addOverflows(iova, length - 1)) {
+      return Errno.EOVERFLOW;
+    }
+    long last = iova + length - 1;
+    long cur = iova;
+    IoptArea a = firstArea(iova, iova);
+    List<AccessPin> done = new ArrayList<>();
+    while (a != null) {
+      long pieceLast = U64.min(last, a.last());
+      long sb = a.startByteOf(cur);
+      long lb = a.startByteOf(pieceLast);
+      if (a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0) {
+        accessUnpin(done, lock);
+        return Errno.EINVAL;
+      }
+      if ((a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0) {
+        accessUnpin(done, lock);
+        return Errno.EPERM;
+      }
+      Errno e = a.pages().addUser(task, sb / pageSize, lb / pageSize);
+      if (e != null) {
+        accessUnpin(done, lock);
+        return e;
+      }
+      if (lock) {
+        a.numLocks++;
+      } else {
+        a.numAccesses++;
+      }
+      done.add(new AccessPin(a, sb / pageSize, lb / pageSize));
+      if (U64.le(last, a.last())) {
+        out.addAll(done);
+        return null;
+      }
+      cur = a.last() + 1;
+      IoptArea n = areaAfter(a, last);
+      a = n != null && n.iova() == cur ? n : null;
+    }
+    accessUnpin(done, lock);
+    return Errno.ENOENT;
+  }
+
+  public void accessUnpin(List<AccessPin> pins, boolean lock) {
+    for (AccessPin p : pins) {
+      p.area().pages().removeUser(p.firstPage(), p.lastPage());
+      if (lock) {
+        p.area().numLocks--;
+      } else {
+        p.area().numAccesses--;
+      }
+    }
+    pins.clear();
+  }
+
   // ---- domains ----
 
   public List<IommuDomain> domains() {

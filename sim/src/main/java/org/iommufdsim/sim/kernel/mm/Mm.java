@@ -72,6 +72,20 @@ public final class Mm {
       if (v.last() > last) {
         insert(v.slice(last + 1, v.last() - last));
       }
+      if (v.ref() != null) {
+        v.ref().close();
+      }
+    }
+  }
+
+  /** exit_mmap: every mapping goes, closing driver mappings. */
+  public void unmapAll() {
+    List<Vma> all = List.copyOf(vmas.values());
+    vmas.clear();
+    for (Vma v : all) {
+      if (v.ref() != null) {
+        v.ref().close();
+      }
     }
   }
 
