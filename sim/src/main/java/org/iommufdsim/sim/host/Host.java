@@ -14,8 +14,17 @@ public final class Host {
 
   private Host(HostConfig config) {
     this.kernel = new Kernel(config);
+    if (kernel.deviceError() != null) {
+      throw new IllegalArgumentException(kernel.deviceError());
+    }
   }
 
+  /**
+   * A host with the configured devices.
+   *
+   * @throws IllegalArgumentException if a device names a driver or option the simulator does
+   *     not model (the scenario runner reports that as an error in the file)
+   */
   public static Host create(HostConfig config) {
     return new Host(config);
   }

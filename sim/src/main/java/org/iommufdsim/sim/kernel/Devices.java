@@ -1,20 +1,71 @@
 package org.iommufdsim.sim.kernel;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.iommufdsim.sim.host.DeviceSpec;
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.drivers.MockIommu;
+import org.iommufdsim.sim.kernel.iommu.IommuDevice;
+import org.iommufdsim.sim.kernel.iommu.IommuDriver;
+import org.iommufdsim.sim.kernel.iommufd.VfioDeviceFile;
 import org.iommufdsim.sim.uapi.Errno;
+import org.iommufdsim.sim.uapi.IommufdTestUapi;
 
 /**
- * The devices of the host, as {@code /dev/vfio/devices/NAME} cdevs. Binding and attaching come
- * with the device model; until then opening one answers ENODEV ("no such device") rather than
- * handing out a file that cannot do anything.
+ * The devices of the host, as {@code /dev/vfio/devices/NAME} cdevs, built from the host
+ * configuration: each behind the IOMMU driver instance its spec names (devices naming the same
+ * {@code iommu=} share one instance), in its own IOMMU group.
  */
 public final class Devices {
   public static final String CDEV_DIR = "/dev/vfio/devices/";
   private final Kernel kernel;
+  private final Map<String, IommuDevice> byName = new LinkedHashMap<>();
+  private final Map<String, IommuDriver> instances = new LinkedHashMap<>();
 
   Devices(Kernel kernel) {
     this.kernel = kernel;
+  }
+
+  /** Creates the configured devices; returns an error text for an unusable spec, else null. */
+  String build() {
+    for (DeviceSpec s : kernel.config().devices()) {
+      String err = create(s);
+      if (err != null) {
+        return err;
+      }
+    }
+    return null;
+  }
+
+  private String create(DeviceSpec s) {
+    Map<String, String> o = s.options();
+    int pasidBits;
+    try {
+      pasidBits = Integer.parseInt(o.getOrDefault("pasid_bits", "0"));
+    } catch (NumberFormatException e) {
+      return "device " + s.name() + ": pasid_bits must be a number";
+    }
+    if (pasidBits < 0 || pasidBits > 20) {
+      return "device " + s.name() + ": pasid_bits must be 0..20";
+    }
+    boolean dirty = !"off".equals(o.getOrDefault("dirty", "on"));
+    boolean pri = !"off".equals(o.getOrDefault("pri", "on"));
+    String inst = o.getOrDefault("iommu", s.driver());
+    IommuDriver drv;
+    switch (s.driver()) {
+      case "mock" -> {
+        drv = instances.computeIfAbsent(inst, k -> k.equals("mock") ? kernel.mock()
+            : kernel.newMockInstance(k));
+        long flags = (dirty ? 0 : IommufdTestUapi.MOCK_FLAGS_DEVICE_NO_DIRTY)
+            | (pasidBits > 0 ? IommufdTestUapi.MOCK_FLAGS_DEVICE_PASID : 0);
+        byName.put(s.name(), new IommuDevice(s.name(), drv, kernel.newGroup(), pasidBits, dirty,
+            pri, MockIommu.newDevState(flags)));
+      }
+      default -> {
+        return "driver " + s.driver() + " is not modelled yet";
+      }
+    }
+    return null;
   }
 
   /** The open of a device path, or null if the path is not a device cdev. */
@@ -22,13 +73,15 @@ public final class Devices {
     if (!path.startsWith(CDEV_DIR)) {
       return null;
     }
-    String name = path.substring(CDEV_DIR.length());
-    for (DeviceSpec d : kernel.config().devices()) {
-      if (d.name().equals(name)) {
-        return SysResult.err(Errno.ENODEV, "device " + name + " (" + d.driver()
-            + "): VFIO device cdevs are not modelled yet");
-      }
+    IommuDevice dev = byName.get(path.substring(CDEV_DIR.length()));
+    if (dev == null) {
+      return SysResult.err(Errno.ENOENT, "no such device: " + path);
     }
-    return SysResult.err(Errno.ENOENT, "no such device: " + path);
+    int fd = task.reserveFd();
+    if (fd < 0) {
+      return SysResult.err(Errno.EMFILE, "too many open files");
+    }
+    task.installFd(fd, new VfioDeviceFile(dev));
+    return SysResult.ok(fd);
   }
 }

@@ -30,11 +30,27 @@ public final class Kernel {
     this.config = config;
     this.mock = new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize());
     this.mock.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    this.deviceError = devices.build();
+  }
+
+  private final String deviceError;
+
+  /** Why the configured devices could not be built, or null. */
+  public String deviceError() {
+    return deviceError;
   }
 
   /** The selftest mock IOMMU (one instance, as the kernel registers one). */
   public org.iommufdsim.sim.kernel.drivers.MockIommu mock() {
     return mock;
+  }
+
+  /** Another mock IOMMU instance (a second physical IOMMU of the same driver). */
+  public org.iommufdsim.sim.kernel.drivers.MockIommu newMockInstance(String name) {
+    org.iommufdsim.sim.kernel.drivers.MockIommu m =
+        new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize(), name);
+    m.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    return m;
   }
 
   /** A fresh IOMMU group (each device gets its own). */

@@ -79,8 +79,15 @@ public final class MockIommu implements IommuDriver {
     memFactory = f;
   }
 
+  private final String instanceName;
+
   public MockIommu(long pageSize) {
+    this(pageSize, "mock_iommu_device");
+  }
+
+  public MockIommu(long pageSize, String instanceName) {
     this.pageSize = pageSize;
+    this.instanceName = instanceName;
   }
 
   public void setVdevLookup(VdevLookup lookup) {
@@ -102,7 +109,7 @@ public final class MockIommu implements IommuDriver {
 
   @Override
   public String instance() {
-    return "mock_iommu_device";
+    return instanceName;
   }
 
   @Override
@@ -423,6 +430,26 @@ public final class MockIommu implements IommuDriver {
         mv.hwQueues[i] = null;
       }
     }
+  }
+
+  /**
+   * The mock's page sizes: 2 KiB entries for the default format, 1 MiB entries in the HUGE
+   * format wherever an aligned 1 MiB block is mapped whole and physically aligned (else
+   * PAGE_SIZE), PAGE_SIZE for the AMDv1 format.
+   */
+  @Override
+  public long ioPageSize(IommuDomain d, long iova, long first, long last, long phys) {
+    long type = d.priv() instanceof MockDomain m ? m.pagetableType : MOCK_IOMMUPT_DEFAULT;
+    if (type == MOCK_IOMMUPT_HUGE) {
+      long huge = MOCK_HUGE_PAGE_SIZE;
+      long block = iova & -huge;
+      if (U64.le(first, block) && U64.le(block + huge - 1, last)
+          && (phys - (iova - block)) % huge == 0) {
+        return huge;
+      }
+      return pageSize;
+    }
+    return type == MOCK_IOMMUPT_AMDV1 ? pageSize : MOCK_PAGE_SIZE;
   }
 
   /** Mirrors selftest.c: mock_domain_set_dirty_tracking. */

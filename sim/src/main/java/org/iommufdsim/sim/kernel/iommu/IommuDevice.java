@@ -110,6 +110,17 @@ public final class IommuDevice {
     responses.add(r);
   }
 
+  /** The VFIO device file bound to an iommufd (one binding per device), or null. */
+  private Object boundFile;
+
+  public Object boundFile() {
+    return boundFile;
+  }
+
+  public void setBoundFile(Object f) {
+    boundFile = f;
+  }
+
   public boolean removed() {
     return removed;
   }

@@ -48,6 +48,16 @@ public interface IommuDriver {
   /** hw_info for the requested type; the blob and its type. */
   KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType);
 
+  /**
+   * The IO page size the domain's page table uses at {@code iova} (its dirty-bit granule):
+   * {@code mappedFirst..mappedLast} is the area's IOVA range and {@code phys} the physical byte
+   * offset at {@code iova}, so a driver can tell whether a larger page fits.
+   */
+  default long ioPageSize(IommuDomain domain, long iova, long mappedFirst, long mappedLast,
+      long phys) {
+    return domain.minPageSize();
+  }
+
   /** set_dirty_tracking. */
   Errno setDirtyTracking(IommuDomain domain, boolean enable);
 

@@ -37,8 +37,8 @@ final class Dispatcher {
     op(IOMMU_VFIO_IOAS, MainIoctls::vfioIoas);
     op(IOMMU_HWPT_ALLOC, HwptIoctls::alloc);
     op(IOMMU_GET_HW_INFO, HwptIoctls::hwInfo);
-    op(IOMMU_HWPT_SET_DIRTY_TRACKING, DeviceIoctls::notModelled);
-    op(IOMMU_HWPT_GET_DIRTY_BITMAP, DeviceIoctls::notModelled);
+    op(IOMMU_HWPT_SET_DIRTY_TRACKING, Dirty::setTracking);
+    op(IOMMU_HWPT_GET_DIRTY_BITMAP, Dirty::getBitmap);
     op(IOMMU_HWPT_INVALIDATE, HwptIoctls::invalidate);
     op(IOMMU_FAULT_QUEUE_ALLOC, Faults::alloc);
     op(IOMMU_IOAS_MAP_FILE, IoasIoctls::mapFile);

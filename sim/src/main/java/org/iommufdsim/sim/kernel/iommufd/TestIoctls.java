@@ -75,6 +75,15 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_TRIGGER_VEVENT) {
       return triggerVevent(u);
     }
+    if (op == IOMMU_TEST_OP_DIRTY) {
+      return MockChecks.dirty(u);
+    }
+    if (op == IOMMU_TEST_OP_MD_CHECK_MAP) {
+      return MockChecks.checkMap(u);
+    }
+    if (op == IOMMU_TEST_OP_MD_CHECK_REFS) {
+      return MockChecks.checkRefs(u);
+    }
     if (op == IOMMU_TEST_OP_MD_CHECK_IOTLB) {
       return checkIotlb(u);
     }

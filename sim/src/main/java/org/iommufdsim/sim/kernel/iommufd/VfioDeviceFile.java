@@ -1,0 +1,222 @@
+package org.iommufdsim.sim.kernel.iommufd;
+
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_ATTACH_IOMMUFD_PT;
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_ATTACH_PASID;
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_FLAG_TOKEN;
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_IOMMUFD;
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_DETACH_IOMMUFD_PT;
+import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_DETACH_PASID;
+
+import java.util.TreeSet;
+import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.fs.KFile;
+import org.iommufdsim.sim.kernel.iommu.IommuDevice;
+import org.iommufdsim.sim.kernel.util.KResult;
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * An open VFIO device cdev, {@code /dev/vfio/devices/NAME} (mirrors drivers/vfio/device_cdev.c
+ * and vfio/iommufd.c for a physical device): BIND_IOMMUFD binds it to an iommufd context,
+ * ATTACH/DETACH_IOMMUFD_PT attach its RID or a PASID (attaching again is a replace), and closing
+ * it detaches every PASID, then the RID, then unbinds.
+ */
+public final class VfioDeviceFile extends KFile {
+  private static final int BIND_MIN = 16;
+  private static final int ATTACH_MIN = 12;
+  private static final int ATTACH_PASID_END = 16;
+  private static final int DETACH_MIN = 8;
+  private static final int DETACH_PASID_END = 12;
+
+  private final IommuDevice dev;
+  private IommufdFile ictx;
+  private Device idev;
+  private boolean ridAttached;
+  private final TreeSet<Integer> pasids = new TreeSet<>();
+
+  public VfioDeviceFile(IommuDevice dev) {
+    this.dev = dev;
+  }
+
+  @Override
+  public String describe() {
+    return "/dev/vfio/devices/" + dev.name();
+  }
+
+  @Override
+  public SysResult ioctl(Task task, long request, long arg) {
+    if (request == VFIO_DEVICE_BIND_IOMMUFD.request()) {
+      return bind(task, arg);
+    }
+    if (idev == null) {
+      return SysResult.err(Errno.EINVAL, "the device fd is not bound to an iommufd yet");
+    }
+    if (request == VFIO_DEVICE_ATTACH_IOMMUFD_PT.request()) {
+      return attach(task, arg);
+    }
+    if (request == VFIO_DEVICE_DETACH_IOMMUFD_PT.request()) {
+      return detach(task, arg);
+    }
+    return SysResult.err(Errno.ENOTTY, "VFIO device ioctl 0x" + Long.toHexString(request)
+        + " is not modelled");
+  }
+
+  private static long u32(byte[] b, int off) {
+    return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16
+        | (b[off + 3] & 0xffL) << 24;
+  }
+
+  /** Mirrors device_cdev.c: vfio_df_ioctl_bind_iommufd. */
+  private SysResult bind(Task task, long arg) {
+    byte[] b = task.mm().copyFrom(arg, BIND_MIN);
+    if (b == null) {
+      return SysResult.err(Errno.EFAULT, "copy_from_user(bind)");
+    }
+    long argsz = u32(b, 0);
+    long flags = u32(b, 4);
+    int fd = (int) u32(b, 8);
+    if (argsz < BIND_MIN || fd < 0) {
+      return SysResult.err(Errno.EINVAL, "argsz below 16 or a negative iommufd");
+    }
+    if ((flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN) != 0) {
+      return SysResult.err(Errno.EINVAL, "unknown bind flags");
+    }
+    if (idev != null || dev.boundFile() != null) {
+      return SysResult.err(Errno.EINVAL, "the device is already bound");
+    }
+    KFile f = task.file(fd);
+    if (f == null) {
+      return SysResult.err(Errno.EBADF, "iommufd " + fd + " is not an open fd");
+    }
+    if (!(f instanceof IommufdFile ctx)) {
+      return SysResult.err(Errno.EBADFD, "fd " + fd + " is not an iommufd");
+    }
+    KResult<Device> bound = DeviceCore.bind(ctx, task, dev, true);
+    if (!bound.isOk()) {
+      return SysResult.err(bound.errno(), bound.reason());
+    }
+    ctx.get();
+    byte[] out = new byte[4];
+    int devid = bound.value().id();
+    for (int i = 0; i < 4; i++) {
+      out[i] = (byte) (devid >>> (8 * i));
+    }
+    if (!task.mm().copyTo(arg + 12, out)) {
+      DeviceCore.unbind(ctx, bound.value());
+      ctx.put();
+      return SysResult.err(Errno.EFAULT, "copy_to_user(out_devid)");
+    }
+    ictx = ctx;
+    idev = bound.value();
+    dev.setBoundFile(this);
+    return SysResult.ok();
+  }
+
+  /** Mirrors device_cdev.c: vfio_df_ioctl_attach_pt and vfio_iommufd_physical_*attach_ioas. */
+  private SysResult attach(Task task, long arg) {
+    byte[] b = task.mm().copyFrom(arg, ATTACH_MIN);
+    if (b == null) {
+      return SysResult.err(Errno.EFAULT, "copy_from_user(attach)");
+    }
+    long argsz = u32(b, 0);
+    long flags = u32(b, 4);
+    int ptId = (int) u32(b, 8);
+    if (argsz < ATTACH_MIN) {
+      return SysResult.err(Errno.EINVAL, "argsz below 12");
+    }
+    if ((flags & ~VFIO_DEVICE_ATTACH_PASID) != 0) {
+      return SysResult.err(Errno.EINVAL, "unknown attach flags");
+    }
+    boolean pasidFlag = (flags & VFIO_DEVICE_ATTACH_PASID) != 0;
+    int pasid = DeviceCore.NO_PASID;
+    if (pasidFlag) {
+      if (argsz < ATTACH_PASID_END) {
+        return SysResult.err(Errno.EINVAL, "argsz below 16 with VFIO_DEVICE_ATTACH_PASID");
+      }
+      byte[] p = task.mm().copyFrom(arg + ATTACH_MIN, 4);
+      if (p == null) {
+        return SysResult.err(Errno.EFAULT, "copy_from_user(pasid)");
+      }
+      pasid = (int) u32(p, 0);
+    }
+    boolean replace = pasidFlag ? pasids.contains(pasid) : ridAttached;
+    KResult<Integer> r = replace ? DeviceCore.replace(ictx, task, idev, pasid, ptId)
+        : DeviceCore.attach(ictx, task, idev, pasid, ptId);
+    if (!r.isOk()) {
+      return SysResult.err(r.errno(), r.reason());
+    }
+    if (pasidFlag) {
+      pasids.add(pasid);
+    } else {
+      ridAttached = true;
+    }
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      out[i] = (byte) (r.value() >>> (8 * i));
+    }
+    if (!task.mm().copyTo(arg + 8, out)) {
+      detachAt(pasidFlag, pasid);
+      return SysResult.err(Errno.EFAULT, "copy_to_user(pt_id)");
+    }
+    return SysResult.ok();
+  }
+
+  private void detachAt(boolean pasidFlag, int pasid) {
+    if (pasidFlag) {
+      if (pasids.remove(pasid)) {
+        DeviceCore.detach(ictx, idev, pasid);
+      }
+    } else if (ridAttached) {
+      DeviceCore.detach(ictx, idev, DeviceCore.NO_PASID);
+      ridAttached = false;
+    }
+  }
+
+  /** Mirrors device_cdev.c: vfio_df_ioctl_detach_pt. */
+  private SysResult detach(Task task, long arg) {
+    byte[] b = task.mm().copyFrom(arg, DETACH_MIN);
+    if (b == null) {
+      return SysResult.err(Errno.EFAULT, "copy_from_user(detach)");
+    }
+    long argsz = u32(b, 0);
+    long flags = u32(b, 4);
+    if (argsz < DETACH_MIN) {
+      return SysResult.err(Errno.EINVAL, "argsz below 8");
+    }
+    if ((flags & ~VFIO_DEVICE_DETACH_PASID) != 0) {
+      return SysResult.err(Errno.EINVAL, "unknown detach flags");
+    }
+    boolean pasidFlag = (flags & VFIO_DEVICE_DETACH_PASID) != 0;
+    int pasid = DeviceCore.NO_PASID;
+    if (pasidFlag) {
+      if (argsz < DETACH_PASID_END) {
+        return SysResult.err(Errno.EINVAL, "argsz below 12 with VFIO_DEVICE_DETACH_PASID");
+      }
+      byte[] p = task.mm().copyFrom(arg + DETACH_MIN, 4);
+      if (p == null) {
+        return SysResult.err(Errno.EFAULT, "copy_from_user(pasid)");
+      }
+      pasid = (int) u32(p, 0);
+    }
+    detachAt(pasidFlag, pasid);
+    return SysResult.ok();
+  }
+
+  /** Closing the device fd: every PASID, then the RID, then unbind (vfio_df_iommufd_unbind). */
+  @Override
+  protected void release() {
+    if (idev == null) {
+      return;
+    }
+    for (int pasid : java.util.List.copyOf(pasids)) {
+      detachAt(true, pasid);
+    }
+    detachAt(false, DeviceCore.NO_PASID);
+    DeviceCore.unbind(ictx, idev);
+    dev.setBoundFile(null);
+    IommufdFile ctx = ictx;
+    idev = null;
+    ictx = null;
+    ctx.put();
+  }
+}
