@@ -4,7 +4,7 @@ import org.iommufdsim.sim.kernel.iopt.IoPagetable;
 
 /**
  * iommufd_access_notify_unmap: asks every external access on an IOAS to drop its pins in a
- * range about to be unmapped. No access kind is modelled yet, so there is nobody to notify.
+ * range about to be unmapped.
  */
 final class Accesses implements IoPagetable.AccessNotifier {
   private final IommufdFile ictx;
@@ -15,8 +15,12 @@ final class Accesses implements IoPagetable.AccessNotifier {
     this.ioas = ioas;
   }
 
+  /** iommufd_access_notify_unmap: each access's unmap callback (the selftest's drops items). */
   @Override
   public void notifyUnmap(long iova, long length) {
-    // Accesses arrive with the selftest access objects; until then no area has numAccesses.
+    long last = iova + length - 1;
+    for (Access a : java.util.List.copyOf(ioas.accesses)) {
+      AccessOps.unmapCallback(a, iova, last);
+    }
   }
 }

@@ -7,6 +7,8 @@ public final class Ioas extends IommufdObject {
   private final IoPagetable iopt;
   /** HWPT_PAGING objects on this IOAS in creation order (ioas->hwpt_list). */
   final java.util.List<HwptPaging> hwpts = new java.util.ArrayList<>();
+  /** External accesses attached to this IOAS (their unmap callbacks run on IOAS_UNMAP). */
+  final java.util.List<Access> accesses = new java.util.ArrayList<>();
 
   public Ioas(long pageSize) {
     super(ObjType.IOAS);

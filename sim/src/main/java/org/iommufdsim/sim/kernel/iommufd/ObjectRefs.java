@@ -69,6 +69,9 @@ public final class ObjectRefs {
           if (a.ioas != null) {
             inc(held, a.ioas);
           }
+          if (!a.internal) {
+            inc(held, a);
+          }
         }
       }
     }

@@ -75,6 +75,21 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_TRIGGER_VEVENT) {
       return triggerVevent(u);
     }
+    if (op == IOMMU_TEST_OP_CREATE_ACCESS) {
+      return AccessOps.create(u);
+    }
+    if (op == IOMMU_TEST_OP_ACCESS_PAGES) {
+      return AccessOps.pages(u);
+    }
+    if (op == IOMMU_TEST_OP_DESTROY_ACCESS_PAGES) {
+      return AccessOps.destroyPages(u);
+    }
+    if (op == IOMMU_TEST_OP_ACCESS_RW) {
+      return AccessOps.rw(u);
+    }
+    if (op == IOMMU_TEST_OP_ACCESS_REPLACE_IOAS) {
+      return AccessOps.replaceIoas(u);
+    }
     if (op == IOMMU_TEST_OP_DIRTY) {
       return MockChecks.dirty(u);
     }

@@ -59,6 +59,10 @@ public final class IoptArea {
     return numAccesses;
   }
 
+  public boolean preventAccess() {
+    return preventAccess;
+  }
+
   public int numLocks() {
     return numLocks;
   }
