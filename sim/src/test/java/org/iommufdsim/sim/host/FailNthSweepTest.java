@@ -19,8 +19,12 @@ class FailNthSweepTest {
   private static final long PAGE = 4096;
   private static final long RW = 6;
 
-  /** Sets up state, then issues the call under test. */
-  private record Case(Consumer<Cprog> setup, Function<Cprog, Cprog.Call> call, boolean mapping) {}
+  /**
+   * Sets up state, then issues the call under test. {@code mapping}: true when a failed final
+   * copy-out keeps the new areas (MAP, MAP_FILE, COPY), null when it keeps the whole change
+   * (replace: the kernel does not undo a done replace when respond fails), false otherwise.
+   */
+  private record Case(Consumer<Cprog> setup, Function<Cprog, Cprog.Call> call, Boolean mapping) {}
 
   private static Case caseFor(String name) {
     return switch (name) {
@@ -58,13 +62,53 @@ class FailNthSweepTest {
       case "iova_ranges" -> new Case(c -> c.ioctl("IOMMU_IOAS_ALLOC", Map.of()),
           c -> c.ioctl("IOMMU_IOAS_IOVA_RANGES", Map.of("ioas_id", 1L, "num_iovas", 4L,
               "allowed_iovas", c.alloc(64))), false);
+      case "mock_domain" -> new Case(c -> {
+        c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+        c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", 1L, "flags", RW | 1, "user_va",
+            c.mmap(16 * PAGE), "length", 4 * PAGE, "iova", 0x1000000L));
+      }, c -> c.test("IOMMU_TEST_OP_MOCK_DOMAIN", Map.of("id", 1L)), false);
+      case "hwpt_nested_fault" -> new Case(FailNthSweepTest::nestingSetup, c -> {
+        long data = c.alloc(8);
+        c.p.memory().store(data, new byte[] {(byte) 0xef, (byte) 0xbe, (byte) 0xad, 0x0b});
+        return c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", 3L, "pt_id", 5L, "flags", 4L,
+            "fault_id", 6L, "data_type", 0xdeadL, "data_len", 8L, "data_uptr", data));
+      }, false);
+      case "fault_alloc" -> new Case(c -> { }, c -> c.ioctl("IOMMU_FAULT_QUEUE_ALLOC",
+          Map.of()), false);
+      case "replace_to_new_ioas" -> new Case(c -> {
+        nestingSetup(c);
+        c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+      }, c -> c.test("IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE", Map.of("id", 2L,
+          "mock_domain_replace.pt_id", 7L)), null);
+      case "viommu_stack" -> new Case(FailNthSweepTest::nestingSetup, c -> c.ioctl(
+          "IOMMU_VIOMMU_ALLOC", Map.of("dev_id", 3L, "hwpt_id", 5L, "type", 0xdeadbeefL,
+              "data_len", 24L, "data_uptr", c.alloc(24))), false);
+      case "hw_queue" -> new Case(c -> {
+        nestingSetup(c);
+        c.ioctl("IOMMU_VIOMMU_ALLOC", Map.of("dev_id", 3L, "hwpt_id", 5L, "type", 0xdeadbeefL));
+      }, c -> c.ioctl("IOMMU_HW_QUEUE_ALLOC", Map.of("viommu_id", 7L, "type", 0xdeadbeefL,
+          "nesting_parent_iova", 0x1000000L, "length", PAGE)), false);
+      case "create_access" -> new Case(FailNthSweepTest::nestingSetup,
+          c -> c.test("IOMMU_TEST_OP_CREATE_ACCESS", Map.of("id", 1L,
+              "create_access.flags", 1L)), false);
       default -> throw new IllegalArgumentException(name);
     };
   }
 
+  /** IOAS 1 with 4 pages mapped, mock device (stdev 2, idev 3, auto HWPT 4), nest parent 5, fault 6. */
+  private static void nestingSetup(Cprog c) {
+    c.ioctl("IOMMU_IOAS_ALLOC", Map.of());
+    c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", 1L, "flags", RW | 1, "user_va",
+        c.mmap(16 * PAGE), "length", 4 * PAGE, "iova", 0x1000000L));
+    c.test("IOMMU_TEST_OP_MOCK_DOMAIN", Map.of("id", 1L));
+    c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", 3L, "pt_id", 1L, "flags", 1L));
+    c.ioctl("IOMMU_FAULT_QUEUE_ALLOC", Map.of());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ioas_alloc", "map", "map_file", "copy", "allow_iovas", "add_reserved",
-      "iova_ranges"})
+      "iova_ranges", "mock_domain", "hwpt_nested_fault", "fault_alloc", "replace_to_new_ioas",
+      "viommu_stack", "hw_queue", "create_access"})
   void everyInjectedFailure_leavesTheStateAsItWas(String name) {
     Case tc = caseFor(name);
     int injected = 0;
@@ -88,7 +132,9 @@ class FailNthSweepTest {
       assertThat(r.ok()).as("%s with fail-nth %d", name, n).isFalse();
       assertThat(r.errno()).isIn(Errno.ENOMEM, Errno.EFAULT);
       String after = c.host.stateDump();
-      if (tc.mapping() && r.errno() == Errno.EFAULT) {
+      if (tc.mapping() == null && r.errno() == Errno.EFAULT) {
+        assertThat(after).as("the change stays done, consistently").isNotEqualTo(before);
+      } else if (Boolean.TRUE.equals(tc.mapping()) && r.errno() == Errno.EFAULT) {
         assertThat(objectsAndPins(after)).isEqualTo(objectsAndPins(before));
       } else {
         assertThat(after).as("%s with fail-nth %d", name, n).isEqualTo(before);
