@@ -282,6 +282,9 @@ final class IoasIoctls {
       return SysResult.err(Errno.EOVERFLOW, "start + length - 1 overflows");
     }
     KFile f = u.task.file((int) u.get(MF_FD));
+    if (f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile buf) {
+      return mapDmabuf(u, ioas, buf, flags, start, length);
+    }
     if (f == null) {
       return SysResult.err(Errno.EBADF, "fd " + (int) u.get(MF_FD) + " is not open");
     }
@@ -295,6 +298,29 @@ final class IoasIoctls {
     long npages = (length + startByte + page - 1) / page;
     IoptPages pages = IoptPages.file(u.task, f instanceof MemfdFile m ? m.object() : null,
         start - startByte, npages, (prot(flags) & IoPagetable.IOMMU_WRITE) != 0);
+    return mapCommon(u, ioas, pages, startByte, length, flags, u.get(MF_IOVA), MF_IOVA);
+  }
+
+  /** Mirrors pages.c: iopt_alloc_dmabuf_pages (v7.0): size checks, then attach and pin now. */
+  private static SysResult mapDmabuf(Ucmd u, Ioas ioas, org.iommufdsim.sim.kernel.fs.DmabufFile buf,
+      long flags, long start, long length) {
+    long page = u.task.kernel().pageSize();
+    if (U64.ge(start + length - 1, buf.size())) {
+      return SysResult.err(Errno.EINVAL, "start + length runs past the dma-buf's size");
+    }
+    if (U64.ge(length / page, 0xffffffffL)) {
+      return SysResult.err(Errno.EINVAL, "too many pages for one batch");
+    }
+    if (buf.revoked()) {
+      return SysResult.err(Errno.ENODEV, "the exporter has revoked the dma-buf");
+    }
+    if (u.task.shouldFail("kzalloc(iopt_pages)")) {
+      return SysResult.err(Errno.ENOMEM, "allocating iopt_pages failed");
+    }
+    long startByte = start % page;
+    long npages = (length + startByte + page - 1) / page;
+    IoptPages pages = IoptPages.dmabuf(u.task, buf, start - startByte, npages,
+        (prot(flags) & IoPagetable.IOMMU_WRITE) != 0);
     return mapCommon(u, ioas, pages, startByte, length, flags, u.get(MF_IOVA), MF_IOVA);
   }
 
@@ -392,7 +418,7 @@ final class IoasIoctls {
     for (IommufdObject o : u.ictx.objects().live()) {
       if (o instanceof Ioas ioas) {
         for (IoptArea a : ioas.iopt().areas().values()) {
-          if (a.pages().kind() != IoptPages.Kind.FILE) {
+          if (a.pages().kind() != IoptPages.Kind.FILE) {  // user VA or dma-buf (v7.0)
             return SysResult.err(Errno.EINVAL, "IOAS " + ioas.id() + " has an area at "
                 + U64.hex(a.iova()) + " that is not file backed");
           }

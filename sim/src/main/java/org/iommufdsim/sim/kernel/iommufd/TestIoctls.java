@@ -75,6 +75,12 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_TRIGGER_VEVENT) {
       return triggerVevent(u);
     }
+    if (op == IOMMU_TEST_OP_DMABUF_GET) {
+      return dmabufGet(u);
+    }
+    if (op == IOMMU_TEST_OP_DMABUF_REVOKE) {
+      return dmabufRevoke(u);
+    }
     if (op == IOMMU_TEST_OP_CREATE_ACCESS) {
       return AccessOps.create(u);
     }
@@ -288,6 +294,42 @@ final class TestIoctls {
     int flags = Faults.LAST_PAGE | (pasid != DeviceCore.NO_PASID ? Faults.PASID_VALID : 0);
     Faults.report(idev, new Fault.PageRequest(flags, pasid, u.u32(IOPF_GRPID), u.u32(IOPF_PERM),
         u.get(IOPF_ADDR)));
+    return SysResult.ok();
+  }
+
+  /** Mirrors selftest.c: iommufd_test_dmabuf_get; the new fd is the ioctl's return value. */
+  private static SysResult dmabufGet(Ucmd u) {
+    long len = u.get(iommu_test_cmd.field("dmabuf_get.length"));
+    long page = u.task.kernel().pageSize();
+    if (len == 0 || len > 512 * page) {
+      return SysResult.err(Errno.EINVAL, "length must be 1 .. 512 pages");
+    }
+    if (u.task.shouldFail("kzalloc(iommufd_test_dma_buf)")) {
+      return SysResult.err(Errno.ENOMEM, "allocating the dma-buf failed");
+    }
+    long size = (len + page - 1) / page * page;
+    org.iommufdsim.sim.kernel.fs.DmabufFile buf = new org.iommufdsim.sim.kernel.fs.DmabufFile(
+        u.task.kernel().newMemObject("dmabuf", size, true), size);
+    int fd = u.task.reserveFd();
+    if (fd < 0) {
+      buf.put();
+      return SysResult.err(Errno.EMFILE, "no free fd");
+    }
+    u.task.installFd(fd, buf);
+    return SysResult.ok(fd);
+  }
+
+  /** Mirrors selftest.c: iommufd_test_dmabuf_revoke. */
+  private static SysResult dmabufRevoke(Ucmd u) {
+    int fd = (int) iommu_test_cmd.field("dmabuf_revoke.dmabuf_fd").get(u.cmd);
+    org.iommufdsim.sim.kernel.fs.KFile f = u.task.file(fd);
+    if (f == null) {
+      return SysResult.err(Errno.EBADF, "dmabuf_fd is not an open fd");
+    }
+    if (!(f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile buf)) {
+      return SysResult.err(Errno.EINVAL, "dmabuf_fd is not a dma-buf");
+    }
+    buf.setRevoked(iommu_test_cmd.field("dmabuf_revoke.revoked").get(u.cmd) != 0);
     return SysResult.ok();
   }
 

@@ -25,7 +25,8 @@ public final class IoptPages {
   /** Mirrors io_pagetable.h: enum iopt_address_type. */
   public enum Kind {
     USER,
-    FILE
+    FILE,
+    DMABUF
   }
 
   /** Pinned page indices {@code [first, last]} backed by {@code object} from {@code objPage}. */
@@ -42,6 +43,9 @@ public final class IoptPages {
   private int refs = 1;
   private final RunCounts users = new RunCounts();
   private final TreeMap<Long, PhysRun> phys = new TreeMap<>();
+  private org.iommufdsim.sim.kernel.fs.DmabufFile dmabuf;
+  private boolean revoked;
+  private Runnable onRevoke;
 
   private IoptPages(Kind kind, Task owner, MemObject file, long base, long npages,
       boolean writable, long pageSize) {
@@ -63,6 +67,34 @@ public final class IoptPages {
       boolean writable) {
     return new IoptPages(Kind.FILE, null, file, startDown, npages, writable,
         opener.kernel().pageSize());
+  }
+
+  /**
+   * iopt_alloc_dmabuf_pages + iopt_map_dmabuf: pages of a dma-buf, attached and pinned at once
+   * (the attachment holds one user on every page until the pages are released).
+   */
+  public static IoptPages dmabuf(Task opener, org.iommufdsim.sim.kernel.fs.DmabufFile buf,
+      long startDown, long npages, boolean writable) {
+    IoptPages p = new IoptPages(Kind.DMABUF, null, buf.memory(), startDown, npages, writable,
+        opener.kernel().pageSize());
+    p.dmabuf = buf;
+    buf.get();
+    p.onRevoke = p::revoke;
+    buf.addImporter(p.onRevoke);
+    p.addUser(null, 0, npages - 1);
+    return p;
+  }
+
+  /** iopt_revoke_notify: every domain mapping of these pages goes; later fills map nothing. */
+  private void revoke() {
+    revoked = true;
+    for (PhysRun r : List.copyOf(phys.values())) {
+      unpinRun(r);
+    }
+  }
+
+  public boolean revoked() {
+    return revoked;
   }
 
   public Kind kind() {
@@ -96,6 +128,11 @@ public final class IoptPages {
 
   public void put() {
     refs--;
+    if (refs == 0 && kind == Kind.DMABUF) {
+      removeUser(0, npages - 1);
+      dmabuf.removeImporter(onRevoke);
+      dmabuf.put();
+    }
   }
 
   public int refs() {
@@ -146,7 +183,10 @@ public final class IoptPages {
     long idx = first;
     while (idx <= last) {
       PhysRun run;
-      if (kind == Kind.FILE) {
+      if (kind == Kind.DMABUF && revoked) {
+        return null;
+      }
+      if (kind == Kind.FILE || kind == Kind.DMABUF) {
         if (file == null) {
           return Errno.EINVAL;
         }
