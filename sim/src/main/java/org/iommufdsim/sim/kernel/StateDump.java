@@ -32,6 +32,10 @@ public final class StateDump {
           if (o instanceof Ioas ioas) {
             dumpIoas(sb, ioas);
           }
+          if (o instanceof org.iommufdsim.sim.kernel.iommufd.Fault f) {
+            sb.append(" pending=").append(f.pending().size())
+                .append(" awaiting=").append(f.awaitingResponse().size());
+          }
         }
         sb.append('\n');
       });

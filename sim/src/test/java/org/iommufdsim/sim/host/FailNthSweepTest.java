@@ -88,6 +88,26 @@ class FailNthSweepTest {
         c.ioctl("IOMMU_VIOMMU_ALLOC", Map.of("dev_id", 3L, "hwpt_id", 5L, "type", 0xdeadbeefL));
       }, c -> c.ioctl("IOMMU_HW_QUEUE_ALLOC", Map.of("viommu_id", 7L, "type", 0xdeadbeefL,
           "nesting_parent_iova", 0x1000000L, "length", PAGE)), false);
+      case "fault_trigger" -> new Case(FailNthSweepTest::faultSetup, c -> {
+        // TRIGGER_IOPF returns 0 whatever happens; an undeliverable fault is answered INVALID
+        Cprog.Call t = c.test("IOMMU_TEST_OP_TRIGGER_IOPF", Map.of("trigger_iopf.dev_id", 3L,
+            "trigger_iopf.pasid", 0L, "trigger_iopf.grpid", 2L, "trigger_iopf.perm", 3L,
+            "trigger_iopf.addr", 0xdeadbeafL));
+        boolean queued = (c.p.poll(4, 1).value() & 1) != 0;
+        return queued ? t : new Cprog.Call(SysResult.err(org.iommufdsim.sim.uapi.Errno.ENOMEM,
+            "the fault group could not be allocated"), t.struct(), t.after());
+      }, false);
+      case "fault_read" -> new Case(c -> {
+        faultSetup(c);
+        c.test("IOMMU_TEST_OP_TRIGGER_IOPF", Map.of("trigger_iopf.dev_id", 3L,
+            "trigger_iopf.pasid", 0L, "trigger_iopf.grpid", 2L, "trigger_iopf.perm", 3L,
+            "trigger_iopf.addr", 0xdeadbeafL));
+      }, c -> {
+        SysResult r = c.p.read(4, c.alloc(40), 40);
+        return new Cprog.Call(r.isOk() && r.value() == 0
+            ? SysResult.err(org.iommufdsim.sim.uapi.Errno.ENOMEM, "nothing read") : r,
+            org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_pgfault, new byte[40]);
+      }, false);
       case "create_access" -> new Case(FailNthSweepTest::nestingSetup,
           c -> c.test("IOMMU_TEST_OP_CREATE_ACCESS", Map.of("id", 1L,
               "create_access.flags", 1L)), false);
@@ -105,10 +125,21 @@ class FailNthSweepTest {
     c.ioctl("IOMMU_FAULT_QUEUE_ALLOC", Map.of());
   }
 
+  /** The nesting setup plus a fault-capable nested HWPT 7 the device (idev 3) is attached to. */
+  private static void faultSetup(Cprog c) {
+    nestingSetup(c);
+    long data = c.alloc(8);
+    c.p.memory().store(data, new byte[] {(byte) 0xef, (byte) 0xbe, (byte) 0xad, 0x0b});
+    c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", 3L, "pt_id", 5L, "flags", 4L,
+        "fault_id", 6L, "data_type", 0xdeadL, "data_len", 8L, "data_uptr", data));
+    c.test("IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE", Map.of("id", 2L,
+        "mock_domain_replace.pt_id", 7L));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"ioas_alloc", "map", "map_file", "copy", "allow_iovas", "add_reserved",
       "iova_ranges", "mock_domain", "hwpt_nested_fault", "fault_alloc", "replace_to_new_ioas",
-      "viommu_stack", "hw_queue", "create_access"})
+      "viommu_stack", "hw_queue", "create_access", "fault_trigger", "fault_read"})
   void everyInjectedFailure_leavesTheStateAsItWas(String name) {
     Case tc = caseFor(name);
     int injected = 0;

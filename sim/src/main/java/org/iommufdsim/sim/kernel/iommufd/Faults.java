@@ -70,10 +70,14 @@ final class Faults {
    * it faulted; if that HWPT has a fault queue the whole group is queued, otherwise the device
    * gets an INVALID response at once. Returns whether it was queued.
    */
-  static boolean report(Device idev, Fault.PageRequest req) {
+  static boolean report(org.iommufdsim.sim.kernel.Task task, Device idev,
+      Fault.PageRequest req) {
     boolean pasidValid = (req.flags() & PASID_VALID) != 0;
     IommufdGroup.Attach a = DeviceCore.faultTarget(idev, req.pasid(), pasidValid);
-    if (a == null || a.hwpt == null || a.hwpt.fault == null) {
+    boolean noGroup = (req.flags() & LAST_PAGE) != 0 && task != null
+        && a != null && a.hwpt != null && a.hwpt.fault != null
+        && task.shouldFail("kzalloc(iopf_group)");
+    if (a == null || a.hwpt == null || a.hwpt.fault == null || noGroup) {
       idev.dev.respond(new IommuDevice.PageResponse(req.pasid(), pasidValid, req.grpid(),
           (int) IOMMUFD_PAGE_RESP_INVALID));
       return false;

@@ -292,7 +292,7 @@ final class TestIoctls {
     }
     int pasid = u.u32(IOPF_PASID);
     int flags = Faults.LAST_PAGE | (pasid != DeviceCore.NO_PASID ? Faults.PASID_VALID : 0);
-    Faults.report(idev, new Fault.PageRequest(flags, pasid, u.u32(IOPF_GRPID), u.u32(IOPF_PERM),
+    Faults.report(u.task, idev, new Fault.PageRequest(flags, pasid, u.u32(IOPF_GRPID), u.u32(IOPF_PERM),
         u.get(IOPF_ADDR)));
     return SysResult.ok();
   }
