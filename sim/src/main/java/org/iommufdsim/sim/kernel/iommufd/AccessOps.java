@@ -160,7 +160,8 @@ final class AccessOps {
     if (a.ioas == null) {
       return SysResult.err(Errno.ENOENT, "the access is not attached to an IOAS");
     }
-    long iova = u.get(AP_IOVA);
+    long iova = (flags & MOCK_FLAGS_ACCESS_SYZ) != 0 ? syzConvIova(a.ioas, u.get(AP_IOVA))
+        : u.get(AP_IOVA);
     List<IoPagetable.AccessPin> pins = new ArrayList<>();
     Errno e = a.ioas.iopt().accessPin(u.task, iova, length,
         (flags & MOCK_FLAGS_ACCESS_WRITE) != 0, false, pins);
@@ -227,6 +228,22 @@ final class AccessOps {
         : new Object[] {v.object(), v.objOffset() + (pages.base() + byteInPages - v.start())};
   }
 
+  /**
+   * __iommufd_test_syz_conv_iova: for syzkaller, the u64 iova is {u32 nth_area, u32 offset}:
+   * the nth area's IOVA plus the offset, or 0 when there is no such area.
+   */
+  static long syzConvIova(Ioas ioas, long syz) {
+    long nth = syz & 0xffffffffL;
+    long offset = syz >>> 32;
+    for (IoptArea area : ioas.iopt().areas().values()) {
+      if (nth == 0) {
+        return area.iova() + offset;
+      }
+      nth--;
+    }
+    return 0;
+  }
+
   /** Mirrors iommufd_test_access_pages' undo: DESTROY_ACCESS_PAGES. */
   static SysResult destroyPages(Ucmd u) {
     Access a = byFd(u);
@@ -265,7 +282,9 @@ final class AccessOps {
       }
       buf = in;
     }
-    Errno e = accessRw(a, u.get(RW_IOVA), buf, write);
+    long iova = (flags & MOCK_FLAGS_ACCESS_SYZ) != 0 && a.ioas != null
+        ? syzConvIova(a.ioas, u.get(RW_IOVA)) : u.get(RW_IOVA);
+    Errno e = accessRw(a, iova, buf, write);
     if (e != null) {
       return SysResult.err(e, "iommufd_access_rw failed");
     }

@@ -47,21 +47,32 @@ public final class Fault extends IommufdObject {
     super(ObjType.FAULT);
   }
 
-  /** xa_alloc with xa_limit_32b and XA_FLAGS_ALLOC1: the lowest free cookie, or -1. */
+  /** Cookies below {@link #nextCookie} that are free again. */
+  private final java.util.TreeSet<Long> freedCookies = new java.util.TreeSet<>();
+  private long nextCookie = 1;
+
+  /** xa_alloc with xa_limit_32b and XA_FLAGS_ALLOC1: the lowest free cookie, or -1. O(log n). */
   long allocCookie(Group g) {
-    long c = 1;
-    for (long used : response.keySet()) {
-      if (used != c) {
-        break;
-      }
-      c++;
-    }
-    if (c > 0xffffffffL) {
+    long c;
+    if (!freedCookies.isEmpty()) {
+      c = freedCookies.pollFirst();
+    } else if (nextCookie <= 0xffffffffL) {
+      c = nextCookie++;
+    } else {
       return -1;
     }
     g.cookie = c;
     response.put(c, g);
     return c;
+  }
+
+  /** xa_erase of a cookie: the group, or null if none awaits a response under it. */
+  Group takeResponse(long cookie) {
+    Group g = response.remove(cookie);
+    if (g != null) {
+      freedCookies.add(cookie);
+    }
+    return g;
   }
 
   public List<Group> pending() {

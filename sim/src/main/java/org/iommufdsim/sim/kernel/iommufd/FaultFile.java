@@ -58,7 +58,7 @@ final class FaultFile extends KFile {
         off += (int) size;
       }
       if (!task.mm().copyTo(buf + done, out)) {
-        fault.response.remove(g.cookie);
+        fault.takeResponse(g.cookie);
         fault.deliver.addFirst(g);
         rc = SysResult.err(Errno.EFAULT, "read buffer is not writable user memory");
         break;
@@ -103,7 +103,7 @@ final class FaultFile extends KFile {
         rc = SysResult.err(Errno.EINVAL, "code " + code + " is neither SUCCESS nor INVALID");
         break;
       }
-      Fault.Group g = fault.response.remove(cookie);
+      Fault.Group g = fault.takeResponse(cookie);
       if (g == null) {
         rc = SysResult.err(Errno.EINVAL, "cookie " + cookie + " awaits no response");
         break;

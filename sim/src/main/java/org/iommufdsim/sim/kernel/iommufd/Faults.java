@@ -119,10 +119,9 @@ final class Faults {
         FaultFile.respond(g, (int) IOMMUFD_PAGE_RESP_INVALID);
       }
     }
-    for (Iterator<Fault.Group> it = fault.response.values().iterator(); it.hasNext(); ) {
-      Fault.Group g = it.next();
+    for (Fault.Group g : List.copyOf(fault.response.values())) {
       if (g.idev == idev && g.pasid == pasid && g.hwpt == hwpt) {
-        it.remove();
+        fault.takeResponse(g.cookie);
         FaultFile.respond(g, (int) IOMMUFD_PAGE_RESP_INVALID);
       }
     }
@@ -134,9 +133,9 @@ final class Faults {
       FaultFile.respond(g, (int) IOMMUFD_PAGE_RESP_INVALID);
     }
     fault.deliver.clear();
-    for (Fault.Group g : fault.response.values()) {
+    for (Fault.Group g : List.copyOf(fault.response.values())) {
+      fault.takeResponse(g.cookie);
       FaultFile.respond(g, (int) IOMMUFD_PAGE_RESP_INVALID);
     }
-    fault.response.clear();
   }
 }
