@@ -123,7 +123,7 @@ final class LineParser {
     }
     Pos callAt = c.pos();
     Step.Name call = new Step.Name(callAt, c.ident("a call name (an ioctl, IOMMU_TEST_OP_*, "
-        + "open, close, read, write, poll, mmap, munmap, memfd_create, fail_nth)"));
+        + "open, close, read, write, poll, mmap, munmap, memfd_create, fail_nth, ioctl)"));
     c.endOfUnit("");
     List<Arg> args = new ArrayList<>();
     Optional<Outcome> outcome = Optional.empty();

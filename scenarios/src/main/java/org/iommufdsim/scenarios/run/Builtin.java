@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The calls that are not ioctls, with their synopsis, the fields they take and whether they
- * act on an fd (a target, or {@code $iommufd} without one).
+ * The calls that are not named ioctls (the raw {@code ioctl request=N} is one of them), with
+ * their synopsis, the fields they take and whether they act on an fd (a target, or
+ * {@code $iommufd} without one).
  */
 enum Builtin {
   OPEN("open", "open \"PATH\"", List.of(), false),
@@ -16,7 +17,8 @@ enum Builtin {
   MMAP("mmap", "mmap length=N [fd=$memfd offset=N]", List.of("length", "fd", "offset"), false),
   MUNMAP("munmap", "munmap addr=A length=N", List.of("addr", "length"), false),
   MEMFD_CREATE("memfd_create", "memfd_create \"name\" size=N", List.of("size"), false),
-  FAIL_NTH("fail_nth", "fail_nth n=N", List.of("n"), false);
+  FAIL_NTH("fail_nth", "fail_nth n=N", List.of("n"), false),
+  IOCTL("ioctl", "[$fd:] ioctl request=N [arg=VALUE]", List.of("request", "arg"), true);
 
   final String spelling;
   final String usage;

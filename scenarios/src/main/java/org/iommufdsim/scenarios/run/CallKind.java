@@ -11,7 +11,7 @@ sealed interface CallKind {
   /** An ioctl; for {@code IOMMU_TEST_OP_*}, {@code IOMMU_TEST_CMD} with that op. */
   record Ioctl(IoctlDef def, Optional<TestOp> op) implements CallKind {}
 
-  /** A system call other than ioctl. */
+  /** A system call other than a named ioctl (the raw {@code ioctl request=N} included). */
   record Sys(Builtin builtin) implements CallKind {}
 
   static CallKind of(Step st) {
@@ -30,6 +30,6 @@ sealed interface CallKind {
     return Uapi.ioctl(name).<CallKind>map(d -> new Ioctl(d, Optional.empty()))
         .orElseThrow(() -> Env.unknown(st.call().pos(), "unknown call " + name
             + " (an ioctl macro, IOMMU_TEST_OP_*, open, close, read, write, poll, mmap, munmap,"
-            + " memfd_create or fail_nth)"));
+            + " memfd_create, fail_nth or ioctl request=N)"));
   }
 }

@@ -31,6 +31,9 @@ final class IoctlCall {
    */
   private static final long MAX_DECLARED = 1L << 20;
 
+  /** The pseudo-field that gives an ioctl's raw argument instead of a laid-out struct. */
+  static final String RAW_ARG = "arg";
+
   private final Machine m;
 
   IoctlCall(Machine m) {
@@ -46,6 +49,10 @@ final class IoctlCall {
     CStruct s = def.struct();
     if (s == null) {
       return plain(st, def, fd);
+    }
+    Optional<FieldArg> raw = rawArg(st, s);
+    if (raw.isPresent()) {
+      return rawPointer(st, def, op, fd, raw.get());
     }
     Layout lay = layout(st, def, op);
     List<Pointee> pointees = new Pointees(m).build(def.name(), s, lay.image(),
@@ -75,6 +82,47 @@ final class IoctlCall {
     return def.struct().find("op").isPresent() && def.name().equals("IOMMU_TEST_CMD")
         ? Uapi.testOpByNumber(def.struct().field("op").get(image))
         : Optional.empty();
+  }
+
+  /**
+   * The step's {@code arg=} when its struct has no field of that name: the ioctl's argument
+   * itself, passed instead of the address of a laid-out struct.
+   */
+  private static Optional<FieldArg> rawArg(Step st, CStruct s) {
+    if (s.find(RAW_ARG).isPresent()) {
+      return Optional.empty();
+    }
+    return st.fieldArgs().stream().filter(f -> f.path().equals(RAW_ARG)).findFirst();
+  }
+
+  /**
+   * {@code IOCTL arg=VALUE}: {@code ioctl(fd, REQUEST, VALUE)} with no struct laid out, as
+   * {@code ioctl(fd, IOMMU_DESTROY, NULL)} does. Nothing is there to name: the step may give
+   * no other argument, and its outcome no field (the kernel's answer is ok or the errno).
+   */
+  private Answer rawPointer(Step st, IoctlDef def, Optional<TestOp> op, int fd, FieldArg raw) {
+    String why = " (" + def.name() + " " + RAW_ARG + "=VALUE passes VALUE as the struct pointer;"
+        + " no struct is laid out)";
+    if (op.isPresent()) {
+      throw Env.bad(raw.pos(), st.call().text() + " cannot take " + RAW_ARG + "=: its op is a"
+          + " field of the struct it would not pass; write IOMMU_TEST_CMD " + RAW_ARG + "=VALUE");
+    }
+    for (Arg a : st.args()) {
+      if (a == raw) {
+        continue;
+      }
+      if (a instanceof FieldArg f && f.path().equals(RAW_ARG)) {
+        throw Env.bad(f.pos(), RAW_ARG + " is given twice");
+      }
+      String what = a instanceof FieldArg f ? f.path() + "=" : "a value";
+      throw Env.bad(a.pos(), what + " has nowhere to go" + why);
+    }
+    st.outcome().ifPresent(o -> o.pairs().stream().findFirst().ifPresent(p -> {
+      throw Env.bad(p.pos(), "the outcome cannot read " + p.path() + ": " + st.call().text()
+          + " " + RAW_ARG + "= leaves no struct to read back (write just ok or an errno)");
+    }));
+    long arg = m.env.evalInt(raw.value(), RAW_ARG);
+    return new Answer(m.sys.ioctl(fd, def.request(), arg), new Observed());
   }
 
   /** An ioctl whose argument is a plain integer ({@code VFIO_CHECK_EXTENSION arg=N}). */

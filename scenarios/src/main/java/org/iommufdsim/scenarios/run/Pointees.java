@@ -20,6 +20,9 @@ final class Pointees {
   /** The most bytes of a pointed-to buffer the runner reads back to name its contents. */
   private static final long MAX_DECODE = 1L << 20;
 
+  /** {@code IOMMU_IOAS_IOVA_RANGES}'s buffer size in entries, when it differs from the capacity. */
+  static final String RANGES_BUFFER = "allowed_iovas_buffer";
+
   private final Machine m;
 
   Pointees(Machine m) {
@@ -36,6 +39,7 @@ final class Pointees {
       case "IOMMU_IOAS_ALLOW_IOVAS" ->
           f.path().equals("allowed_iovas") && v instanceof Value.ListLit;
       case "IOMMU_HWPT_GET_DIRTY_BITMAP" -> f.path().equals("bitmap_bytes");
+      case "IOMMU_IOAS_IOVA_RANGES" -> f.path().equals(RANGES_BUFFER);
       default -> false;
     };
   }
@@ -59,8 +63,10 @@ final class Pointees {
           m.isViommu(s.field("hwpt_id").get(image))).ifPresent(out::add);
       case "IOMMU_IOAS_ALLOW_IOVAS" -> ranges(conv).ifPresent(out::add);
       case "IOMMU_IOAS_IOVA_RANGES" -> {
-        if (named.contains("num_iovas") && !named.contains("allowed_iovas")) {
-          out.add(rangeBuffer(s.field("num_iovas").get(image)));
+        if (conv.containsKey(RANGES_BUFFER)) {
+          out.add(rangeBuffer(conv.get(RANGES_BUFFER), s.field("num_iovas").get(image), named));
+        } else if (named.contains("num_iovas") && !named.contains("allowed_iovas")) {
+          out.add(rangeBuffer(s.field("num_iovas").get(image), Map.of()));
         }
       }
       case "IOMMU_GET_HW_INFO" -> {
@@ -113,9 +119,34 @@ final class Pointees {
         Map.of("num_iovas", (long) items.size()), Pointee.NONE));
   }
 
-  private Pointee rangeBuffer(long n) {
+  /**
+   * {@code allowed_iovas_buffer=N}: a zeroed array of N ranges, which may be larger than the
+   * capacity {@code num_iovas} the kernel is told (N unless the step names it), so that an
+   * outcome can check that entries past the capacity stay zero.
+   */
+  private Pointee rangeBuffer(FieldArg f, long numIovas, Set<String> named) {
+    if (named.contains("allowed_iovas")) {
+      throw Env.bad(f.pos(), RANGES_BUFFER + " lays out the array allowed_iovas points to;"
+          + " give one of allowed_iovas= and " + RANGES_BUFFER + "=, not both");
+    }
+    long n = m.env.evalInt(f.value(), RANGES_BUFFER);
+    long entries = MAX_DECODE / UapiData.struct("iommu_iova_range").size();
+    if (Long.compareUnsigned(n, entries) > 0) {
+      throw Env.bad(f.value().pos(), RANGES_BUFFER + " takes at most " + entries
+          + " entries (the runner reads every entry back after the call), not "
+          + Long.toUnsignedString(n));
+    }
+    if (named.contains("num_iovas") && Long.compareUnsigned(n, numIovas) < 0) {
+      throw Env.bad(f.value().pos(), RANGES_BUFFER + "=" + n + " is smaller than num_iovas="
+          + Long.toUnsignedString(numIovas) + ": the kernel may write num_iovas entries, so the"
+          + " buffer needs at least that many");
+    }
+    return rangeBuffer(n, Map.of("num_iovas", n));
+  }
+
+  private Pointee rangeBuffer(long n, Map<String, Long> implied) {
     CStruct rs = UapiData.struct("iommu_iova_range");
-    return new Pointee("allowed_iovas", n * rs.size(), new byte[0], Map.of(),
+    return new Pointee("allowed_iovas", n * rs.size(), new byte[0], implied,
         (before, after, st, out) -> {
           for (int i = 0; (i + 1) * rs.size() <= after.length; i++) {
             fieldsAt(rs, before, after, i * rs.size(), "allowed_iovas[" + i + "].", out);

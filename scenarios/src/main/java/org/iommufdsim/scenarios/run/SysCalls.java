@@ -14,6 +14,12 @@ final class SysCalls {
   /** The largest buffer the runner maps for one read or write; past it is the arena's zeroes. */
   private static final long MAX_BUFFER = Scratch.ARENA;
 
+  /**
+   * The zeroed buffer a raw {@code ioctl request=N} without {@code arg=} points at: room for
+   * any iommufd command header, as a C program's {@code &cmd} would give.
+   */
+  static final long RAW_IOCTL_BUFFER = 64;
+
   private final Machine m;
 
   SysCalls(Machine m) {
@@ -41,7 +47,26 @@ final class SysCalls {
       case MEMFD_CREATE -> memfd(a, b);
       case FAIL_NTH -> withResult("ret",
           m.sys.failNth(toInt(a, "n", a.require("n", m.env, b.usage))), false);
+      case IOCTL -> rawIoctl(a, b, m.targetFd(st));
     };
+  }
+
+  /**
+   * {@code ioctl request=N [arg=VALUE]}: ioctl(2) with any request number. The argument is the
+   * raw value of {@code arg=}, else the address of a fresh zeroed buffer of
+   * {@value #RAW_IOCTL_BUFFER} bytes. The outcome may name {@code ret}, recorded when non-zero.
+   */
+  private Answer rawIoctl(Args a, Builtin b, int fd) {
+    long request = a.require("request", m.env, b.usage);
+    if ((request >>> 32) != 0) {
+      throw Env.bad(a.field("request").get().value().pos(), "request = 0x"
+          + Long.toHexString(request) + " is not an ioctl number (they are 32 bits wide)");
+    }
+    long arg = a.field("arg").isPresent()
+        ? a.require("arg", m.env, b.usage)
+        : m.scratch.alloc(RAW_IOCTL_BUFFER);
+    SysResult r = m.sys.ioctl(fd, request, arg);
+    return withResult("ret", r, r.isOk() && r.value() != 0);
   }
 
   /**

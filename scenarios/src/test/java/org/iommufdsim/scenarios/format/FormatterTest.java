@@ -9,6 +9,8 @@ import java.util.List;
 import org.iommufdsim.scenarios.Scn;
 import org.iommufdsim.scenarios.ast.Scenario;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The formatter prints one canonical spelling, and formatting its output changes nothing. */
 class FormatterTest {
@@ -127,6 +129,27 @@ class FormatterTest {
     assertThat(lines).hasSize(3);
     assertThat(lines.get(1)).startsWith("    data={");
     assertIdempotent(big);
+  }
+
+  /** The additions of {@code scenarios/README.md} are ordinary pairs: printed as written. */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "IOMMU_DESTROY arg=0 -> EFAULT",
+      "IOMMU_IOAS_ALLOC arg=0xffffffffffff0000 -> EFAULT",
+      "IOMMU_IOAS_ALLOC arg=$page+8 -> EINVAL",
+      "ioctl request=0x3b7f -> ENOTTY",
+      "ioctl request=(IOMMUFD_TYPE*256)|(IOMMUFD_CMD_BASE-1) -> ENOTTY",
+      "$other: ioctl request=0x3b7f arg=0 -> ok ret=0",
+      "IOMMU_IOAS_IOVA_RANGES num_iovas=1 allowed_iovas_buffer=8 -> EMSGSIZE allowed_iovas[7].last=0"})
+  void additions_roundTripUnchanged(String text) {
+    String line = text + "\n";
+    assertThat(fmt(line)).isEqualTo(line);
+  }
+
+  @Test
+  void additions_areCanonicalizedLikeAnyValue() {
+    assertThat(fmt("ioctl   request=0X3B7F  arg=00  ->  ENOTTY\n"))
+        .isEqualTo("ioctl request=0x3b7f arg=0 -> ENOTTY\n");
   }
 
   @Test

@@ -106,6 +106,21 @@ class ParserTest {
   }
 
   @Test
+  void rawIoctl_isACallWithAnExpressionForItsRequest() {
+    Step st = Scn.parse("$f: ioctl request=(IOMMUFD_TYPE*256)|(IOMMUFD_CMD_BASE-1) arg=0\n")
+        .steps().getFirst();
+    assertThat(st.call().text()).isEqualTo("ioctl");
+    assertThat(st.target().map(Step.Name::text)).contains("f");
+    assertThat(st.fieldArgs()).extracting(FieldArg::path).containsExactly("request", "arg");
+    assertThat(st.fieldArgs().getFirst().value()).isInstanceOfSatisfying(Value.Binary.class,
+        or -> {
+          assertThat(or.op()).isEqualTo('|');
+          assertThat(or.left()).isInstanceOf(Value.Group.class);
+          assertThat(or.right()).isInstanceOf(Value.Group.class);
+        });
+  }
+
+  @Test
   void literals_keepTheirSpellingUpToCase() {
     Step st = Scn.parse("X a=0X00FF b=007 c=-12 d=18446744073709551615 e=0x000102030405060708090a\n")
         .steps().getFirst();

@@ -61,6 +61,15 @@ public final class Devices {
         byName.put(s.name(), new IommuDevice(s.name(), drv, kernel.newGroup(), pasidBits, dirty,
             pri, MockIommu.newDevState(flags)));
       }
+      case "intel_vtd", "arm_smmuv3" -> {
+        org.iommufdsim.sim.kernel.drivers.HardwareDrivers.Made made =
+            org.iommufdsim.sim.kernel.drivers.HardwareDrivers.make(s, inst, pasidBits, instances,
+                kernel.newGroup(), kernel.pageSize());
+        if (made.error() != null) {
+          return made.error();
+        }
+        byName.put(s.name(), made.device());
+      }
       default -> {
         return "driver " + s.driver() + " is not modelled yet";
       }
