@@ -129,9 +129,9 @@ final class MainIoctls {
     return SysResult.err(Errno.EINVAL, "val64 must be 0 or 1");
   }
 
-  /** True if a domain is attached to the IOAS (none can be until devices are modelled). */
+  /** True if a domain has been added to the IOAS (a paging HWPT exists on it). */
   static boolean hasDomains(Ioas ioas) {
-    return false;
+    return !ioas.iopt().domains().isEmpty();
   }
 
   /** Mirrors vfio_compat.c: iommufd_vfio_ioas. */
