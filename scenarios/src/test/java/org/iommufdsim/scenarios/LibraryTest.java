@@ -27,7 +27,7 @@ class LibraryTest {
 
   @TestFactory
   Stream<DynamicTest> everyLibraryScenario_passesCheck() throws IOException {
-    List<Path> files = Scn.libraryFiles("teaching", "conformance");
+    List<Path> files = Scn.libraryFiles("teaching", "conformance", "regressions");
     return files.stream().map(p -> DynamicTest.dynamicTest(
         Scn.moduleDir().relativize(p).toString(), () -> assertPassesCheck(p)));
   }
