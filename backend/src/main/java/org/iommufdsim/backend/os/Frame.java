@@ -33,8 +33,8 @@ public final class Frame implements AutoCloseable {
   @Override
   public void close() {
     checkOpen();
-    closed = true;
     libc.stackPop(savedTop, depth);
+    closed = true;
   }
 
   private void checkOpen() {
