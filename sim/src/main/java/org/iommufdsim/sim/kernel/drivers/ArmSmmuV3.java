@@ -51,6 +51,9 @@ import org.iommufdsim.sim.uapi.Errno;
  *
  * <p>Test hook: {@link #reportEvent} makes the modelled SMMU raise an event-queue record for a
  * device, as its event-queue interrupt thread would hand it to arm_smmu_handle_event.
+ *
+ * <p>Simplification: dirty bits are kept per smallest IO page (the default
+ * {@link IommuDriver#ioPageSize}); a dirty superpage is not reported at its own size.
  */
 public final class ArmSmmuV3 implements IommuDriver {
   public static final String DRIVER = "arm_smmuv3";
@@ -147,7 +150,8 @@ public final class ArmSmmuV3 implements IommuDriver {
   }
 
   /**
-   * A PCI device behind this SMMU with StreamID {@code sid} (-1: the next free automatic one),
+   * A PCI device behind this SMMU with StreamID {@code sid} (-1: the next free automatic one;
+   * Simplification: one StreamID per device, as iommufd's vSID translation assumes),
    * with the SW_MSI reserved region. {@link IllegalArgumentException} for a StreamID in use.
    */
   public IommuDevice newDevice(String name, IommuGroup group, int pasidBits, long sid) {
@@ -278,6 +282,8 @@ public final class ArmSmmuV3 implements IommuDriver {
     // Simplification: VMIDs are never freed (the model has no domain-free hook); only the
     // command log shows them.
     int vmid = stage == Stage.S2 ? nextVmid++ : 0;
+    // Simplification: a kernel built with VA_BITS = 48; with VA_BITS = 52 and IDR5.VAX the
+    // stage-1 range would be 52 bits (this SMMU has no VAX anyway).
     long last = (1L << 48) - 1;
     return new IommuDomain(IommuDomain.Type.PAGING, this, lpaePageSizes(), 0, last,
         dirty && stage == Stage.S1, null, new Paging(this, stage, vmid, nest));
@@ -344,12 +350,19 @@ public final class ArmSmmuV3 implements IommuDriver {
   @Override
   public Errno attach(IommuDomain domain, IommuDevice dev) {
     Master m = master(dev);
-    return switch (domain.type()) {
-      case PAGING -> attachPaging((Paging) domain.priv(), dev, m);
-      case NESTED -> attachNested(domain, (Nested) domain.priv(), dev, m);
-      case BLOCKED -> setVmaster(m, null, null, 0);
+    // Another driver's domain: the IOMMU core's owner check (domain->owner != ops), EINVAL.
+    return switch (domain.priv()) {
+      case Paging p -> attachPaging(p, dev, m);
+      case Nested n -> attachNested(domain, n, dev, m);
+      case null -> domain.type() == IommuDomain.Type.BLOCKED ? setVmaster(m, null, null, 0)
+          : Errno.EINVAL;
+      default -> Errno.EINVAL;
     };
   }
+
+  // Simplification: a fault-capable domain never fails here: arm_smmu_enable_iopf only acts
+  // for stall-capable (platform) masters and returns 0 for the PCI devices modelled; ATS
+  // enabling (EATS, pci_enable_ats) has no uAPI-visible failure and is not modelled.
 
   private Errno attachPaging(Paging p, IommuDevice dev, Master m) {
     if (p.smmu() != this) {
@@ -405,8 +418,7 @@ public final class ArmSmmuV3 implements IommuDriver {
     if (domain.type() != IommuDomain.Type.PAGING) {
       return Errno.EOPNOTSUPP;
     }
-    Paging p = (Paging) domain.priv();
-    if (p.smmu() != this || p.stage() != Stage.S1) {
+    if (!(domain.priv() instanceof Paging p) || p.smmu() != this || p.stage() != Stage.S1) {
       return Errno.EINVAL;
     }
     IommuDomain rid = dev.ridDomain();
@@ -565,6 +577,7 @@ public final class ArmSmmuV3 implements IommuDriver {
     List<byte[]> in = all.value();
     int i = 0;
     Errno rc = null;
+    // Simplification: the command queue never fails (no CMDQ errors or timeouts).
     for (; i < in.size(); i++) {
       long[] c = {CMD0.get(in.get(i)), CMD1.get(in.get(i))};
       rc = convert(viommu, vs, c);
@@ -631,6 +644,8 @@ public final class ArmSmmuV3 implements IommuDriver {
     long[] raw = evt.clone();
     raw[0] = (raw[0] & ~EVTQ_0_SID) | ((m.sid & 0xffffffffL) << 32);
     if ((raw[1] & EVTQ_1_STALL) != 0) {
+      // Simplification: stall events go to iommu_report_device_fault (the I/O page fault
+      // path), which this hook does not model.
       return Errno.EOPNOTSUPP;
     }
     // Simplification: iommufd detaches without calling the driver, so a vmaster whose domain

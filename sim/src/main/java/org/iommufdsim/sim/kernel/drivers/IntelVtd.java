@@ -50,6 +50,9 @@ import org.iommufdsim.sim.uapi.Errno;
  * ECAP.SLADS and {@code pri} ECAP.PRS; both belong to the unit, so devices sharing a unit
  * ({@code iommu=NAME}) must agree on them. {@code pasid_bits} is the device's own PCI PASID
  * width; the unit always supports 20-bit PASIDs.
+ *
+ * <p>Simplification: dirty bits are kept per smallest IO page (the default
+ * {@link IommuDriver#ioPageSize}); a dirty superpage is not reported at its own size.
  */
 public final class IntelVtd implements IommuDriver {
   public static final String DRIVER = "intel_vtd";
@@ -132,7 +135,10 @@ public final class IntelVtd implements IommuDriver {
     this.ecap = VtdRegisters.ecap(config);
   }
 
-  /** A PCI device behind this unit, with its IOAPIC reserved region. */
+  /**
+   * A PCI device behind this unit, with the IOAPIC window intel_iommu_get_resv_regions reports
+   * (IOMMU_RESV_MSI). Simplification: no RMRRs.
+   */
   public IommuDevice newDevice(String name, IommuGroup group, int pasidBits) {
     IommuDevice d = new IommuDevice(name, this, group, pasidBits, ssadsSupported(),
         config.pri(), null);
@@ -165,6 +171,8 @@ public final class IntelVtd implements IommuDriver {
 
   // ---- the iommu.h capability macros ----
 
+  // Simplification: the kernel runs with scalable mode on (intel_iommu=sm_on, the usual
+  // default) and superpages on (intel_iommu_superpage); legacy mode is not modelled.
   private boolean sm() {
     return has(ecap, ECAP_SMTS);
   }
@@ -308,6 +316,10 @@ public final class IntelVtd implements IommuDriver {
     return p.firstStage() ? compatibleFirstStage(d, p) : compatibleSecondStage(d, p);
   }
 
+  // Simplification: every modelled unit has coherent walks (ECAP.SMPWC), no caching mode and
+  // no RWBF, snoop control, and no copied (kdump) context, so the coherency, iotlb_sync_map,
+  // force-snooping and context_copied checks of paging_domain_compatible always pass.
+
   /** Mirrors paging_domain_compatible_first_stage. */
   private Errno compatibleFirstStage(IommuDomain d, Paging p) {
     if (d.hasDirtyOps() || p.nestParent()) {
@@ -392,6 +404,9 @@ public final class IntelVtd implements IommuDriver {
     if (domain == null) {
       return null;
     }
+    // Simplification: every modelled unit has ECAP.PASID, so this EOPNOTSUPP is unreachable.
+    // Unverified: the v7.0 intel_nested_set_dev_pasid read for this model no longer refuses a
+    // parent with dirty-tracking ops (v6.17 answered EINVAL); the model follows the newer text.
     if (!pasidSupported()) {
       return Errno.EOPNOTSUPP;
     }

@@ -49,6 +49,9 @@ public final class UserArray {
     if (type != expectedType) {
       return KResult.err(Errno.EINVAL, "data_type does not match the driver's");
     }
+    if (entryNum == 0) {
+      return KResult.err(Errno.EINVAL, "an empty array");
+    }
     java.util.List<byte[]> out = new java.util.ArrayList<>();
     for (long i = 0; i < entryNum; i++) {
       long at = uptr + i * entryLen;

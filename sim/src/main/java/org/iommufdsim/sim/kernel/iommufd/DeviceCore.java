@@ -214,6 +214,10 @@ final class DeviceCore {
     if (task.shouldFail("kzalloc(iommufd_attach_handle)")) {
       return KResult.err(Errno.ENOMEM, "allocating the attach handle failed");
     }
+    if (!sameOwner(hwpt, idev)) {
+      return KResult.err(Errno.EINVAL, "the domain belongs to another IOMMU driver ("
+          + hwpt.domain.driver().name() + ") than the device's");
+    }
     if (pasid == NO_PASID) {
       e = idev.dev.driver().attach(hwpt.domain, idev.dev);
       if (e != null) {
@@ -239,6 +243,11 @@ final class DeviceCore {
       case ENOENT -> "the device has no vdevice on the domain's vIOMMU";
       default -> "the driver's attach failed";
     };
+  }
+
+  /** The iommu core's domain->owner check: the domain's ops are the device's driver's ops. */
+  private static boolean sameOwner(HwPagetable hwpt, Device idev) {
+    return hwpt.domain.driver().name().equals(idev.dev.driver().name());
   }
 
   /** Mirrors iommufd_hwpt_pasid_compat. */
@@ -317,6 +326,9 @@ final class DeviceCore {
     }
     if (task.shouldFail("kzalloc(iommufd_attach_handle)")) {
       return KResult.err(Errno.ENOMEM, "allocating the attach handle failed");
+    }
+    if (!sameOwner(hwpt, idev)) {
+      return KResult.err(Errno.EINVAL, "the domain belongs to another IOMMU driver");
     }
     for (Device d : idev.igroup.pasidAttach.get(pasid).devices) {
       if (pasid == NO_PASID) {

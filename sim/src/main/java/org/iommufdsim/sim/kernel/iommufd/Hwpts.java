@@ -91,7 +91,8 @@ final class Hwpts {
       return KResult.err(Errno.EOPNOTSUPP, "nested allocation takes only FAULT_ID_VALID and"
           + " PASID flags and needs user data and a driver that nests");
     }
-    if (parent.autoDomain || !parent.nestParent || parent.domain.driver() != drv) {
+    if (parent.autoDomain || !parent.nestParent
+        || !parent.domain.driver().name().equals(drv.name())) {
       return KResult.err(Errno.EINVAL, "the parent HWPT is an auto domain, was not allocated"
           + " with NEST_PARENT, or belongs to another driver");
     }
