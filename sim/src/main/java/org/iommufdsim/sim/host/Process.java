@@ -89,6 +89,11 @@ public final class Process implements Syscalls {
   }
 
   @Override
+  public SysResult fcntl(int fd, int cmd, long arg) {
+    return sys.fcntl(fd, cmd, arg);
+  }
+
+  @Override
   public SysResult memfdCreate(String name, int flags) {
     return sys.memfdCreate(name, flags);
   }

@@ -34,6 +34,13 @@ public interface Syscalls {
 
   SysResult munmap(long addr, long length);
 
+  /**
+   * fcntl(2) with F_GETFD/F_SETFD (FD_CLOEXEC) and F_GETFL/F_SETFL (O_NONBLOCK and the other
+   * status flags); any other command is EINVAL. Reads in the simulator never block, so
+   * O_NONBLOCK is recorded and reported, not acted on.
+   */
+  SysResult fcntl(int fd, int cmd, long arg);
+
   /** memfd_create(2); value = fd. The file starts empty: size it with ftruncate. */
   SysResult memfdCreate(String name, int flags);
 

@@ -213,6 +213,36 @@ public final class Syscall {
     return traced(String.format("munmap(0x%x, 0x%x)", addr, length), r);
   }
 
+  private static final int F_GETFD = 1;
+  private static final int F_SETFD = 2;
+  private static final int F_GETFL = 3;
+  private static final int F_SETFL = 4;
+  /** O_APPEND | O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_NOATIME: what F_SETFL may change. */
+  private static final int SETFL_MASK = 02000 | 04000 | 010000 | 020000 | 040000 | 01000000;
+
+  public SysResult fcntl(int fd, int cmd, long arg) {
+    KFile f = task.file(fd);
+    SysResult r;
+    if (f == null) {
+      r = badFd(fd);
+    } else {
+      r = switch (cmd) {
+        case F_GETFD -> SysResult.ok(f.cloexec() ? 1 : 0);
+        case F_SETFD -> {
+          f.setCloexec((arg & 1) != 0);
+          yield SysResult.ok();
+        }
+        case F_GETFL -> SysResult.ok(f.statusFlags());
+        case F_SETFL -> {
+          f.setStatusFlags((f.statusFlags() & ~SETFL_MASK) | ((int) arg & SETFL_MASK));
+          yield SysResult.ok();
+        }
+        default -> SysResult.err(Errno.EINVAL, "fcntl command " + cmd + " is not modelled");
+      };
+    }
+    return traced(String.format("fcntl(%d, %d, 0x%x)", fd, cmd, arg), r);
+  }
+
   public SysResult memfdCreate(String name, int flags) {
     SysResult r;
     if ((flags & ~MFD_VALID) != 0) {

@@ -16,6 +16,26 @@ public abstract class KFile {
   private int refs = 1;
   /** f_pos. */
   protected long pos;
+  /** f_flags status bits (O_RDWR = 2 for the files modelled here). */
+  private int statusFlags = 02;
+  private boolean cloexec;
+
+  public final int statusFlags() {
+    return statusFlags;
+  }
+
+  public final void setStatusFlags(int flags) {
+    statusFlags = flags;
+  }
+
+  /** FD_CLOEXEC (kept per file here; Linux keeps it per fd). */
+  public final boolean cloexec() {
+    return cloexec;
+  }
+
+  public final void setCloexec(boolean on) {
+    cloexec = on;
+  }
 
   /** A name as /proc/self/fd would show it, e.g. {@code /dev/iommu}. */
   public abstract String describe();
