@@ -37,32 +37,10 @@ final class Faults {
     if (fault == null) {
       return SysResult.err(err[0], "allocating the fault object failed");
     }
-    if (u.task.shouldFail("anon_inode_getfile([iommufd-pgfault])")) {
-      Lifecycle.abortAndDestroy(u.ictx, fault);
-      return SysResult.err(Errno.ENOMEM, "creating the fault file failed");
-    }
-    FaultFile file = new FaultFile(fault, u.ictx);
-    fault.file = file;
-    fault.get();
-    u.ictx.get();
-    int fd = u.task.reserveFd();
-    if (fd < 0) {
-      file.put();
-      Lifecycle.abortAndDestroy(u.ictx, fault);
-      return SysResult.err(Errno.EMFILE, "no free fd");
-    }
-    u.set(OUT_ID, fault.id());
-    u.set(OUT_FD, fd);
-    SysResult r = u.respond();
-    if (!r.isOk()) {
-      u.task.unreserveFd(fd);
-      file.put();
-      Lifecycle.abortAndDestroy(u.ictx, fault);
-      return r;
-    }
-    u.task.installFd(fd, file);
-    Lifecycle.finalize(u.ictx, fault);
-    return SysResult.ok();
+    return EventqFiles.publish(u, fault, "[iommufd-pgfault]", o -> {
+      fault.file = new FaultFile(fault, u.ictx);
+      return fault.file;
+    }, OUT_ID, OUT_FD);
   }
 
   /**

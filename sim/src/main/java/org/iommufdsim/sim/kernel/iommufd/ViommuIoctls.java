@@ -216,32 +216,10 @@ final class ViommuIoctls {
     }
     v.get();
     v.veventqs.add(q);
-    if (u.task.shouldFail("anon_inode_getfile([iommufd-viommu-event])")) {
-      Lifecycle.abortAndDestroy(u.ictx, q);
-      return SysResult.err(Errno.ENOMEM, "creating the vEVENTQ file failed");
-    }
-    VeventqFile file = new VeventqFile(q, u.ictx);
-    q.file = file;
-    q.get();
-    u.ictx.get();
-    int fd = u.task.reserveFd();
-    if (fd < 0) {
-      file.put();
-      Lifecycle.abortAndDestroy(u.ictx, q);
-      return SysResult.err(Errno.EMFILE, "no free fd");
-    }
-    u.set(Q_OUT_ID, q.id());
-    u.set(Q_OUT_FD, fd);
-    SysResult r = u.respond();
-    if (!r.isOk()) {
-      u.task.unreserveFd(fd);
-      file.put();
-      Lifecycle.abortAndDestroy(u.ictx, q);
-      return r;
-    }
-    Lifecycle.finalize(u.ictx, q);
-    u.task.installFd(fd, file);
-    return SysResult.ok();
+    return EventqFiles.publish(u, q, "[iommufd-viommu-event]", o -> {
+      q.file = new VeventqFile(q, u.ictx);
+      return q.file;
+    }, Q_OUT_ID, Q_OUT_FD);
   }
 
   static void destroyVeventq(Veventq q) {

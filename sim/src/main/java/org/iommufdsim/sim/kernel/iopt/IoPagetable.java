@@ -677,13 +677,8 @@ public final class IoPagetable {
     for (IommuDomain d : domains) {
       align = Math.max(align, d.minPageSize());
     }
-    if (align > iovaAlignment) {
-      for (IoptArea a : areas.values()) {
-        long m = align - 1;
-        if (((a.startByte() % pageSize) & m) != 0 || (a.iova() & m) != 0 || (a.length() & m) != 0) {
-          return Errno.EADDRINUSE;
-        }
-      }
+    if (align > iovaAlignment && !areasAligned(align)) {
+      return Errno.EADDRINUSE;
     }
     iovaAlignment = align;
     return null;
