@@ -108,6 +108,16 @@ class FailNthSweepTest {
             ? SysResult.err(org.iommufdsim.sim.uapi.Errno.ENOMEM, "nothing read") : r,
             org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_pgfault, new byte[40]);
       }, false);
+      case "vdevice" -> new Case(c -> {
+        nestingSetup(c);
+        c.ioctl("IOMMU_VIOMMU_ALLOC", Map.of("dev_id", 3L, "hwpt_id", 5L, "type", 0xdeadbeefL));
+      }, c -> c.ioctl("IOMMU_VDEVICE_ALLOC", Map.of("viommu_id", 7L, "dev_id", 3L,
+          "virt_id", 0x99L)), false);
+      case "veventq" -> new Case(c -> {
+        nestingSetup(c);
+        c.ioctl("IOMMU_VIOMMU_ALLOC", Map.of("dev_id", 3L, "hwpt_id", 5L, "type", 0xdeadbeefL));
+      }, c -> c.ioctl("IOMMU_VEVENTQ_ALLOC", Map.of("viommu_id", 7L, "type", 0xbeefbeefL,
+          "veventq_depth", 2L)), false);
       case "create_access" -> new Case(FailNthSweepTest::nestingSetup,
           c -> c.test("IOMMU_TEST_OP_CREATE_ACCESS", Map.of("id", 1L,
               "create_access.flags", 1L)), false);
@@ -139,7 +149,7 @@ class FailNthSweepTest {
   @ParameterizedTest
   @ValueSource(strings = {"ioas_alloc", "map", "map_file", "copy", "allow_iovas", "add_reserved",
       "iova_ranges", "mock_domain", "hwpt_nested_fault", "fault_alloc", "replace_to_new_ioas",
-      "viommu_stack", "hw_queue", "create_access", "fault_trigger", "fault_read"})
+      "viommu_stack", "hw_queue", "create_access", "fault_trigger", "fault_read", "vdevice", "veventq"})
   void everyInjectedFailure_leavesTheStateAsItWas(String name) {
     Case tc = caseFor(name);
     int injected = 0;
