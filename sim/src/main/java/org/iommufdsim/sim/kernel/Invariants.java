@@ -88,6 +88,24 @@ public final class Invariants {
       pageRefs.merge(a.pages(), 1, Integer::sum);
       prev = a;
     }
+    List<long[]> merged = new ArrayList<>();
+    for (IoptArea a : iopt.areas().values()) {
+      long[] lastRun = merged.isEmpty() ? null : merged.getLast();
+      if (lastRun != null && lastRun[1] != U64.MAX && lastRun[1] + 1 == a.iova()) {
+        lastRun[1] = a.last();
+      } else {
+        merged.add(new long[] {a.iova(), a.last()});
+      }
+    }
+    List<long[]> cover = iopt.areaCover().runs();
+    boolean same = cover.size() == merged.size();
+    for (int i = 0; same && i < cover.size(); i++) {
+      same = cover.get(i)[0] == merged.get(i)[0] && cover.get(i)[1] == merged.get(i)[1]
+          && cover.get(i)[2] == 1;
+    }
+    if (!same) {
+      errs.add(where + ": the area coverage index disagrees with the areas");
+    }
     for (Map.Entry<Long, Long> r : iopt.allowed().entrySet()) {
       if (iopt.reserved().intersects(r.getKey(), r.getValue())) {
         errs.add(where + ": allowed range [" + U64.hex(r.getKey()) + ", "

@@ -33,6 +33,8 @@ public final class IoPagetable {
   private final long hpageSize;
   private final TreeMap<Long, IoptArea> areas = new TreeMap<>(Long::compareUnsigned);
   private final RunCounts reserved = new RunCounts();
+  /** Coverage of the areas: contiguous areas form one run, so hole searches skip them at once. */
+  private final RunCounts areaCover = new RunCounts();
   private final Map<Object, List<long[]>> reservedByOwner = new LinkedHashMap<>();
   private final TreeMap<Long, Long> allowed = new TreeMap<>(Long::compareUnsigned);
   private final List<AlignmentSource> alignmentSources = new ArrayList<>();
@@ -64,6 +66,11 @@ public final class IoPagetable {
 
   public RunCounts reserved() {
     return reserved;
+  }
+
+  /** The areas' coverage runs (for invariants). */
+  public RunCounts areaCover() {
+    return areaCover;
   }
 
   public Map<Long, Long> allowed() {
@@ -140,11 +147,11 @@ public final class IoPagetable {
     for (IoptSlice s : slices) {
       Errno e = checkInsert(s, at, prot);
       if (e != null) {
-        inserted.forEach(a -> areas.remove(a.iova()));
+        inserted.forEach(this::removeArea);
         return e;
       }
       IoptArea a = new IoptArea(at, at + s.length() - 1, prot, s.pages(), s.startByte());
-      areas.put(at, a);
+      putArea(a);
       inserted.add(a);
       at += s.length();
     }
@@ -154,7 +161,7 @@ public final class IoPagetable {
         Errno e = fill(task, a);
         if (e != null) {
           filled.forEach(this::unfill);
-          inserted.forEach(x -> areas.remove(x.iova()));
+          inserted.forEach(this::removeArea);
           return e;
         }
         filled.add(a);
@@ -177,6 +184,16 @@ public final class IoPagetable {
       return Errno.EOVERFLOW;
     }
     return null;
+  }
+
+  private void putArea(IoptArea a) {
+    areas.put(a.iova(), a);
+    areaCover.add(a.iova(), a.last(), 1);
+  }
+
+  private void removeArea(IoptArea a) {
+    areas.remove(a.iova());
+    areaCover.add(a.iova(), a.last(), -1);
   }
 
   /** iopt_check_iova: a FIXED_IOVA request. */
@@ -293,9 +310,7 @@ public final class IoPagetable {
     long[] span = null;
     long probe = from;
     while (true) {
-      long[] r = reserved.coveredFrom(probe);
-      IoptArea a = firstArea(probe, U64.MAX);
-      long[] next = earliest(r, a == null ? null : new long[] {a.iova(), a.last()});
+      long[] next = earliest(reserved.coveredFrom(probe), areaCover.coveredFrom(probe));
       if (next == null || U64.gt(next[0], hi)) {
         return span;
       }
@@ -412,7 +427,7 @@ public final class IoPagetable {
         }
         continue;
       }
-      areas.remove(a.iova());
+      removeArea(a);
       if (!domains.isEmpty()) {
         unfill(a);
       }
