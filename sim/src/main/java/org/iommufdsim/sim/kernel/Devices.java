@@ -86,6 +86,9 @@ public final class Devices {
     if (dev == null) {
       return SysResult.err(Errno.ENOENT, "no such device: " + path);
     }
+    if (task.shouldFail("kzalloc(vfio_device_file)")) {
+      return SysResult.err(Errno.ENOMEM, "vfio_allocate_device_file failed");
+    }
     int fd = task.reserveFd();
     if (fd < 0) {
       return SysResult.err(Errno.EMFILE, "too many open files");
