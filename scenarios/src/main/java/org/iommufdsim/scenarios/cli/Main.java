@@ -4,6 +4,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import org.iommufdsim.scenarios.replay.QemuReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       RecordCommand.class,
       FmtCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      QemuReplayCommand.class
     })
 public final class Main implements Runnable {
   static final int PASSED = 0;
@@ -35,7 +37,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing command: run, check, record, fmt or demo");
+        "Missing command: run, check, record, fmt, demo or qemu-replay");
   }
 
   public static void main(String[] args) {

@@ -131,6 +131,11 @@ final class FakeKernel implements Syscalls {
   }
 
   @Override
+  public SysResult fcntl(int fd, int cmd, long arg) {
+    return SysResult.ok();
+  }
+
+  @Override
   public SysResult memfdCreate(String name, int flags) {
     return SysResult.ok(nextFd++);
   }
