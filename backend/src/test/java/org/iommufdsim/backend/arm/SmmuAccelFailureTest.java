@@ -167,8 +167,22 @@ class SmmuAccelFailureTest {
     String initial = sim.host.stateDump();
     VFIODevice d = sim.plug("smmu0", 0x8);
     sim.guest.writeCr0(ALL_ON);
-    sim.guest.writeSte(0x8, S1, 0);
+    // round 1: the device's first STE (bypass) allocates its vdevice
+    sim.guest.writeSte(0x8, 1 | (4L << 1), 0);
     List<Outcome> outs = injectEverywhere(
+        () -> sim.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE | (0x8L << 32), 0)
+            == GuestSmmu.CmdError.NONE,
+        () -> { });
+    assertThat(summary(outs)).containsExactly(
+        "FAIL IOMMU_VDEVICE_ALLOC = -1 ENOMEM", "FAIL IOMMU_VDEVICE_ALLOC = -1 ENOMEM",
+        "FAIL IOMMU_VDEVICE_ALLOC = -1 EFAULT");
+    assertThat(outs.get(0).stderr())
+        .containsExactly("IOMMU_VDEVICE_ALLOC failed: Cannot allocate memory");
+
+    // round 2: an S1 STE: nested HWPT allocation, then the replace; a failed attach frees the
+    // new HWPT and leaves the device on bypass
+    sim.guest.writeSte(0x8, S1, 0);
+    outs = injectEverywhere(
         () -> sim.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE | (0x8L << 32), 0)
             == GuestSmmu.CmdError.NONE,
         () -> {
@@ -177,14 +191,12 @@ class SmmuAccelFailureTest {
           sim.guest.writeSte(0x8, S1, 0);
         });
     assertThat(summary(outs)).containsExactly(
-        "FAIL IOMMU_VDEVICE_ALLOC = -1 ENOMEM", "FAIL IOMMU_VDEVICE_ALLOC = -1 ENOMEM",
-        "FAIL IOMMU_VDEVICE_ALLOC = -1 EFAULT",
-        // the vdevice is kept (QEMU: the vSID mapping stays valid); the S1 HWPT fails
-        "FAIL IOMMU_HWPT_ALLOC = -1 ENOMEM");
+        "FAIL IOMMU_HWPT_ALLOC = -1 ENOMEM", "FAIL IOMMU_HWPT_ALLOC = -1 ENOMEM",
+        "FAIL IOMMU_HWPT_ALLOC = -1 EFAULT", "FAIL VFIO_DEVICE_ATTACH_IOMMUFD_PT = -1 ENOMEM");
     assertThat(outs.get(0).stderr())
-        .containsExactly("IOMMU_VDEVICE_ALLOC failed: Cannot allocate memory");
-    assertThat(outs.get(3).stderr())
         .containsExactly("Failed to allocate hwpt: Cannot allocate memory");
+    assertThat(outs.get(3).traced()).endsWith("iommufd_backend_free_id  iommufd=4 id=9 (0)");
+    assertThat(sim.accel.device(0x8).s1Hwpt).isNull();
     sim.unplug(d, 0x8);
     assertThat(sim.host.stateDump()).isEqualTo(initial);
   }
@@ -196,10 +208,15 @@ class SmmuAccelFailureTest {
     List<Outcome> outs = injectEverywhere(
         () -> sim.guest.cmdqConsume(GuestSmmu.CMD_TLBI_NH_ALL, 0) == GuestSmmu.CmdError.NONE,
         () -> { });
-    assertThat(summary(outs)).containsExactly("FAIL IOMMU_HWPT_INVALIDATE = -1 EFAULT");
-    // the only fallible point is the copy back: the command was issued, the struct (and its
-    // entry_num) was left as QEMU wrote it, so QEMU reports the one entry as processed
-    assertThat(outs.get(0).stderr()).containsExactly(
+    assertThat(summary(outs)).containsExactly("FAIL IOMMU_HWPT_INVALIDATE = -1 ENOMEM",
+        "FAIL IOMMU_HWPT_INVALIDATE = -1 EFAULT");
+    // arm_vsmmu_cache_invalidate's kcalloc fails before it rewrites entry_num, so the kernel
+    // writes the request's count back and QEMU reports the one entry as processed
+    assertThat(outs.get(0).stderr()).containsExactly("IOMMU_HWPT_INVALIDATE failed: total 1"
+        + " entries, processed 1 entries: Cannot allocate memory");
+    // the copy back fails after the command was issued: the struct (and its entry_num) was left
+    // as QEMU wrote it, so QEMU again reports the one entry as processed
+    assertThat(outs.get(1).stderr()).containsExactly(
         "IOMMU_HWPT_INVALIDATE failed: total 1 entries, processed 1 entries: Bad address");
     sim.unplug(d, 0x8);
   }
@@ -235,5 +252,53 @@ class SmmuAccelFailureTest {
       }
     }
     throw new AssertionError("fail-nth never ran out");
+  }
+
+  @Test
+  void gbpaWriteAndSteRange_reportEachDevice_thenFailTheWhole() {
+    VFIODevice d0 = sim.plug("smmu0", 0x8);
+    VFIODevice d1 = sim.plug("smmu1", 0x10);
+    sim.guest.writeCr0(ALL_ON);
+    sim.mark();
+    sim.proc.failNth(1);
+    sim.guest.writeGbpa(GuestSmmu.GBPA_RESET_VAL | GuestSmmu.GBPA_ABORT);
+    sim.proc.failNth(0);
+    assertThat(sim.stderr()).containsExactly(
+        "[iommufd=4] error attach smmu1 (5) to id=5: Cannot allocate memory"
+            + "Failed to attach GBPA hwpt 5 for hiodi devid 7",
+        "Failed to attach all GBPA based HWPTs properly");
+
+    sim.guest.writeSte(0x8, S1, 0);
+    sim.guest.writeSte(0x10, S1, 0);
+    sim.mark();
+    sim.proc.failNth(1);
+    assertThat(sim.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE_RANGE, 31))
+        .isEqualTo(GuestSmmu.CmdError.ILL);
+    sim.proc.failNth(0);
+    assertThat(sim.stderr()).containsExactly(
+        "IOMMU_VDEVICE_ALLOC failed: Cannot allocate memoryDevice 0x10: Failed to install STE\n",
+        "Failed to install all STEs properly");
+    assertThat(sim.traced()).contains(
+        "smmuv3_accel_install_ste vSID=0x8 ste type=translate hwpt_id=0xa");
+
+    sim.unplug(d1, 0x10);
+    sim.unplug(d0, 0x8);
+    assertThat(sim.host.stateDump()).doesNotContain(" id ");
+  }
+
+  @Test
+  void setIommuDevice_twice_sameIsFine_anotherIsRefused() {
+    VFIODevice d0 = sim.plug("smmu0", 0x8);
+    VFIODevice d1 = new VFIODevice("smmu1", sim.be);
+    d1.viommu = sim.accel;
+    assertThat(VfioIommufd.iommufdCdevAttach("smmu1", d1, sim.space, Errp.abort())).isTrue();
+    assertThat(sim.accel.smmuv3AccelSetIommuDevice(0x8, (HostIOMMUDeviceIOMMUFD) d0.hiod,
+        Errp.abort())).isTrue();
+    Errp err = Errp.local();
+    assertThat(sim.accel.smmuv3AccelSetIommuDevice(0x8, (HostIOMMUDeviceIOMMUFD) d1.hiod, err))
+        .isFalse();
+    assertThat(err.pretty()).isEqualTo("Device already has an associated hiodi 0x7");
+    VfioIommufd.iommufdCdevDetach(d1);
+    sim.unplug(d0, 0x8);
   }
 }

@@ -564,6 +564,10 @@ public final class ArmSmmuV3 implements IommuDriver {
   @Override
   public Errno viommuInvalidate(ViommuCore viommu, UserArray a) {
     a.setHandled(0);
+    if (a.allocFails("kcalloc(arm_vsmmu_invalidation_cmd)")) {
+      a.setHandled(a.entryNum()); // returns before array->entry_num is rewritten
+      return Errno.ENOMEM;
+    }
     if (a.type() != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 || a.entryNum() == 0) {
       return Errno.EINVAL;
     }

@@ -360,6 +360,10 @@ public final class MockIommu implements IommuDriver {
       a.setHandled(0);
       return null;
     }
+    if (a.allocFails("kcalloc(iommu_viommu_invalidate_selftest)")) {
+      a.setHandled(a.entryNum()); // returns before array->entry_num is rewritten
+      return Errno.ENOMEM;
+    }
     KResult<java.util.List<byte[]>> cmds =
         a.fullArray(IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, iommu_viommu_invalidate_selftest);
     if (!cmds.isOk()) {

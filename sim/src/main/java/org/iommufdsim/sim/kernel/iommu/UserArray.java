@@ -25,6 +25,11 @@ public final class UserArray {
     this.entryNum = entryNum;
   }
 
+  /** A fallible kernel allocation made for this array (kcalloc of the entries). */
+  public boolean allocFails(String point) {
+    return entryNum > 0 && task.shouldFail(point);
+  }
+
   public long type() {
     return type;
   }
