@@ -8,7 +8,9 @@ import org.iommufdsim.sim.kernel.iopt.IoPagetable;
 import org.iommufdsim.sim.kernel.iopt.IoptPages;
 import org.iommufdsim.sim.kernel.iopt.IoptSlice;
 import org.iommufdsim.sim.kernel.util.U64;
+import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.Errno;
+import org.iommufdsim.sim.uapi.VfioUapi;
 
 /**
  * The VFIO type1 container ioctls iommufd answers on its own fd (mirrors vfio_compat.c:
@@ -16,12 +18,15 @@ import org.iommufdsim.sim.uapi.Errno;
  * know is ENOTTY (ENOIOCTLCMD). Struct offsets follow include/uapi/linux/vfio.h.
  */
 final class VfioCompat {
-  private static final long VFIO_GET_API_VERSION = 0x3B64;
-  private static final long VFIO_CHECK_EXTENSION = 0x3B65;
-  private static final long VFIO_SET_IOMMU = 0x3B66;
-  private static final long VFIO_IOMMU_GET_INFO = 0x3B70;
-  private static final long VFIO_IOMMU_MAP_DMA = 0x3B71;
-  private static final long VFIO_IOMMU_UNMAP_DMA = 0x3B72;
+  private static final long VFIO_GET_API_VERSION = VfioUapi.VFIO_GET_API_VERSION.request();
+  private static final long VFIO_CHECK_EXTENSION = VfioUapi.VFIO_CHECK_EXTENSION.request();
+  private static final long VFIO_SET_IOMMU = VfioUapi.VFIO_SET_IOMMU.request();
+  private static final long VFIO_IOMMU_GET_INFO = VfioUapi.VFIO_IOMMU_GET_INFO.request();
+  private static final long VFIO_IOMMU_MAP_DMA = VfioUapi.VFIO_IOMMU_MAP_DMA.request();
+  private static final long VFIO_IOMMU_UNMAP_DMA = VfioUapi.VFIO_IOMMU_UNMAP_DMA.request();
+  private static final CStruct MAP = VfioUapi.vfio_iommu_type1_dma_map;
+  private static final CStruct UNMAP = VfioUapi.vfio_iommu_type1_dma_unmap;
+  private static final CStruct INFO = VfioUapi.vfio_iommu_type1_info;
 
   private static final long VFIO_TYPE1_IOMMU = 1;
   private static final long VFIO_TYPE1v2_IOMMU = 3;
@@ -33,10 +38,6 @@ final class VfioCompat {
   private static final int MAP_FLAG_WRITE = 2;
   private static final int UNMAP_FLAG_ALL = 1 << 1;
 
-  private static final int INFO_FLAG_PGSIZES = 1 << 0;
-  private static final int INFO_FLAG_CAPS = 1 << 1;
-  private static final int CAP_IOVA_RANGE = 1;
-  private static final int CAP_DMA_AVAIL = 3;
 
   private VfioCompat() {}
 
@@ -96,81 +97,102 @@ final class VfioCompat {
     return SysResult.ok();
   }
 
-  /** vfio_iommu_type1_info: argsz@0 flags@4 iova_pgsizes@8 cap_offset@16 pad@20 (24 bytes). */
+  /**
+   * Mirrors vfio_compat.c: iommufd_vfio_iommu_get_info. Capabilities follow the struct in the
+   * user buffer, each 8-byte aligned and chained through {@code next}: DMA_AVAIL, then IOVA_RANGE
+   * (the holes of the reserved set). A cap is written only where it fits; {@code argsz} comes
+   * back as the size needed for all of them, {@code cap_offset} only when they all fit.
+   */
   private static SysResult getInfo(IommufdFile ictx, Task task, long arg) {
-    byte[] in = task.mm().copyFrom(arg, 16);
+    int minsz = (int) INFO.memberEnd("iova_pgsizes");
+    byte[] in = task.mm().copyFrom(arg, minsz);
     if (in == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(info)");
     }
-    long argsz = u32(in, 0);
-    if (argsz < 16) {
+    long argsz = INFO.field("argsz").get(in);
+    if (argsz < minsz) {
       return SysResult.err(Errno.EINVAL, "argsz below offsetofend(iova_pgsizes)");
     }
     Ioas ioas = ictx.vfioIoas();
     if (ioas == null) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
-    List<long[]> ranges = ioas.iopt().usableRanges();
-    int total = 24;
-    int iovaCapAt = total;
-    int iovaCapLen = 16 + ranges.size() * 16;
-    total += iovaCapLen;
-    int availAt = total;
-    total += 12;
-    byte[] out = new byte[total];
-    int flags = INFO_FLAG_PGSIZES;
-    putU64(out, 8, ioas.iopt().iovaAlignment() == 1
-        ? -task.kernel().pageSize() : -ioas.iopt().iovaAlignment());
-    if (argsz >= 24) {
-      flags |= INFO_FLAG_CAPS;
-      if (argsz >= total) {
-        putU32(out, 16, iovaCapAt);
-        putU32(out, iovaCapAt, CAP_IOVA_RANGE);
-        putU32(out, iovaCapAt + 2, 1 << 16 | CAP_IOVA_RANGE);
-        out[iovaCapAt] = (byte) CAP_IOVA_RANGE;
-        out[iovaCapAt + 1] = 0;
-        out[iovaCapAt + 2] = 1;
-        out[iovaCapAt + 3] = 0;
-        putU32(out, iovaCapAt + 4, availAt);
-        putU32(out, iovaCapAt + 8, ranges.size());
-        for (int i = 0; i < ranges.size(); i++) {
-          putU64(out, iovaCapAt + 16 + i * 16, ranges.get(i)[0]);
-          putU64(out, iovaCapAt + 24 + i * 16, ranges.get(i)[1]);
-        }
-        out[availAt] = (byte) CAP_DMA_AVAIL;
-        out[availAt + 2] = 1;
-        putU32(out, availAt + 8, 0xffffffff);
+    List<byte[]> caps = List.of(dmaAvailCap(), iovaRangeCap(ioas.iopt().usableRanges()));
+    long total = INFO.size();
+    long lastCap = -1;
+    for (byte[] cap : caps) {
+      if (argsz >= total + cap.length && !task.mm().copyTo(arg + total, cap)) {
+        return SysResult.err(Errno.EFAULT, "copy_to_user(capability)");
       }
+      if (lastCap >= 0 && argsz >= total) {
+        byte[] next = new byte[4];
+        CAP_NEXT.set(next, -(int) CAP_NEXT.offset(), total);
+        if (!task.mm().copyTo(arg + lastCap + CAP_NEXT.offset(), next)) {
+          return SysResult.err(Errno.EFAULT, "put_user(next)");
+        }
+      }
+      lastCap = total;
+      total += (cap.length + 7) & -8;
     }
-    putU32(out, 0, Math.max((int) argsz, total));
-    putU32(out, 4, flags);
-    int copy = (int) Math.min(argsz, total);
-    byte[] head = new byte[copy];
-    System.arraycopy(out, 0, head, 0, copy);
-    if (!task.mm().copyTo(arg, head)) {
+    byte[] info = INFO.newBuffer();
+    INFO.field("argsz").set(info, total);
+    INFO.field("flags").set(info, VfioUapi.VFIO_IOMMU_INFO_PGSIZES | VfioUapi.VFIO_IOMMU_INFO_CAPS);
+    INFO.field("iova_pgsizes").set(info, ioas.iopt().iovaAlignment() == 1
+        ? -task.kernel().pageSize() : -ioas.iopt().iovaAlignment());
+    INFO.field("cap_offset").set(info, argsz >= total ? INFO.size() : 0);
+    int copy = (int) Math.min(argsz, INFO.size());
+    if (!task.mm().copyTo(arg, java.util.Arrays.copyOf(info, copy))) {
       return SysResult.err(Errno.EFAULT, "copy_to_user(info)");
     }
     return SysResult.ok();
   }
 
-  /** vfio_iommu_type1_dma_map: argsz@0 flags@4 vaddr@8 iova@16 size@24 (32 bytes). */
+  private static final CStruct AVAIL = VfioUapi.vfio_iommu_type1_info_dma_avail;
+  private static final CStruct IOVA_CAP = VfioUapi.vfio_iommu_type1_info_cap_iova_range;
+  private static final CStruct RANGE = VfioUapi.vfio_iova_range;
+  private static final org.iommufdsim.sim.uapi.CField CAP_NEXT = AVAIL.field("header.next");
+
+  /** iommufd_fill_cap_dma_avail: the avail count is reported as U32_MAX. */
+  private static byte[] dmaAvailCap() {
+    byte[] b = AVAIL.newBuffer();
+    AVAIL.field("header.id").set(b, VfioUapi.VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+    AVAIL.field("header.version").set(b, 1);
+    AVAIL.field("avail").set(b, 0xffffffffL);
+    return b;
+  }
+
+  /** iommufd_fill_cap_iova: the usable IOVA ranges. */
+  private static byte[] iovaRangeCap(List<long[]> ranges) {
+    byte[] b = new byte[IOVA_CAP.size() + ranges.size() * RANGE.size()];
+    IOVA_CAP.field("header.id").set(b, VfioUapi.VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+    IOVA_CAP.field("header.version").set(b, 1);
+    IOVA_CAP.field("nr_iovas").set(b, ranges.size());
+    for (int i = 0; i < ranges.size(); i++) {
+      int base = IOVA_CAP.size() + i * RANGE.size();
+      RANGE.field("start").set(b, base, ranges.get(i)[0]);
+      RANGE.field("end").set(b, base, ranges.get(i)[1]);
+    }
+    return b;
+  }
+
+  /** vfio_iommu_type1_dma_map. */
   private static SysResult mapDma(IommufdFile ictx, Task task, long arg) {
-    byte[] in = task.mm().copyFrom(arg, 32);
+    byte[] in = task.mm().copyFrom(arg, MAP.size());
     if (in == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(map)");
     }
-    long argsz = u32(in, 0);
-    long flags = u32(in, 4);
-    if (argsz < 32 || (flags & ~(MAP_FLAG_READ | MAP_FLAG_WRITE)) != 0) {
+    long argsz = MAP.field("argsz").get(in);
+    long flags = MAP.field("flags").get(in);
+    if (argsz < MAP.size() || (flags & ~(MAP_FLAG_READ | MAP_FLAG_WRITE)) != 0) {
       return SysResult.err(Errno.EINVAL, "argsz too small or unknown flags");
     }
     Ioas ioas = ictx.vfioIoas();
     if (ioas == null) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
-    long vaddr = le64(in, 8);
-    long iova = le64(in, 16);
-    long size = le64(in, 24);
+    long vaddr = MAP.field("vaddr").get(in);
+    long iova = MAP.field("iova").get(in);
+    long size = MAP.field("size").get(in);
     int prot = IoPagetable.IOMMU_CACHE;
     prot |= (flags & MAP_FLAG_READ) != 0 ? IoPagetable.IOMMU_READ : 0;
     prot |= (flags & MAP_FLAG_WRITE) != 0 ? IoPagetable.IOMMU_WRITE : 0;
@@ -196,23 +218,23 @@ final class VfioCompat {
     return SysResult.ok();
   }
 
-  /** vfio_iommu_type1_dma_unmap: argsz@0 flags@4 iova@8 size@16 (24 bytes). */
+  /** vfio_iommu_type1_dma_unmap. */
   private static SysResult unmapDma(IommufdFile ictx, Task task, long arg) {
-    byte[] in = task.mm().copyFrom(arg, 24);
+    byte[] in = task.mm().copyFrom(arg, UNMAP.size());
     if (in == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(unmap)");
     }
-    long argsz = u32(in, 0);
-    long flags = u32(in, 4);
-    if (argsz < 24 || (flags & ~UNMAP_FLAG_ALL) != 0) {
+    long argsz = UNMAP.field("argsz").get(in);
+    long flags = UNMAP.field("flags").get(in);
+    if (argsz < UNMAP.size() || (flags & ~UNMAP_FLAG_ALL) != 0) {
       return SysResult.err(Errno.EINVAL, "argsz too small or unknown flags");
     }
     Ioas ioas = ictx.vfioIoas();
     if (ioas == null) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
-    long iova = le64(in, 8);
-    long size = le64(in, 16);
+    long iova = UNMAP.field("iova").get(in);
+    long size = UNMAP.field("size").get(in);
     long[] unmapped = new long[1];
     Errno e;
     Accesses notifier = new Accesses(ictx, ioas);
@@ -232,7 +254,7 @@ final class VfioCompat {
     }
     byte[] sizeOut = new byte[8];
     putU64(sizeOut, 0, unmapped[0]);
-    if (!task.mm().copyTo(arg + 16, sizeOut)) {
+    if (!task.mm().copyTo(arg + UNMAP.offset("size"), sizeOut)) {
       return SysResult.err(Errno.EFAULT, "copy_to_user(size)");
     }
     return e == null ? SysResult.ok() : SysResult.err(e, "unmap failed");

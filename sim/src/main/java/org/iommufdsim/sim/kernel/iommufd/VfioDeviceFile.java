@@ -6,6 +6,9 @@ import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_FLAG_TOKEN;
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_IOMMUFD;
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_DETACH_IOMMUFD_PT;
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_DETACH_PASID;
+import static org.iommufdsim.sim.uapi.VfioUapi.vfio_device_attach_iommufd_pt;
+import static org.iommufdsim.sim.uapi.VfioUapi.vfio_device_bind_iommufd;
+import static org.iommufdsim.sim.uapi.VfioUapi.vfio_device_detach_iommufd_pt;
 
 import java.util.TreeSet;
 import org.iommufdsim.sim.host.SysResult;
@@ -13,6 +16,7 @@ import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.kernel.fs.KFile;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
 import org.iommufdsim.sim.kernel.util.KResult;
+import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.Errno;
 
 /**
@@ -22,11 +26,14 @@ import org.iommufdsim.sim.uapi.Errno;
  * it detaches every PASID, then the RID, then unbinds.
  */
 public final class VfioDeviceFile extends KFile {
-  private static final int BIND_MIN = 16;
-  private static final int ATTACH_MIN = 12;
-  private static final int ATTACH_PASID_END = 16;
-  private static final int DETACH_MIN = 8;
-  private static final int DETACH_PASID_END = 12;
+  private static final CStruct BIND = vfio_device_bind_iommufd;
+  private static final CStruct ATTACH = vfio_device_attach_iommufd_pt;
+  private static final CStruct DETACH = vfio_device_detach_iommufd_pt;
+  private static final int BIND_MIN = BIND.minSize();
+  private static final int ATTACH_MIN = ATTACH.minSize();
+  private static final int ATTACH_PASID_END = (int) ATTACH.memberEnd("pasid");
+  private static final int DETACH_MIN = DETACH.minSize();
+  private static final int DETACH_PASID_END = (int) DETACH.memberEnd("pasid");
 
   private final IommuDevice dev;
   private IommufdFile ictx;
@@ -61,20 +68,33 @@ public final class VfioDeviceFile extends KFile {
         + " is not modelled");
   }
 
-  private static long u32(byte[] b, int off) {
-    return (b[off] & 0xffL) | (b[off + 1] & 0xffL) << 8 | (b[off + 2] & 0xffL) << 16
-        | (b[off + 3] & 0xffL) << 24;
+  /** copy_from_user of the first {@code n} bytes into a zeroed copy of the struct. */
+  private static byte[] copyIn(Task task, long arg, CStruct s, int n) {
+    byte[] in = task.mm().copyFrom(arg, n);
+    if (in == null) {
+      return null;
+    }
+    byte[] b = s.newBuffer();
+    System.arraycopy(in, 0, b, 0, n);
+    return b;
+  }
+
+  /** copy_to_user of one u32 field. */
+  private static boolean copyOut(Task task, long arg, CStruct s, String field, long value) {
+    byte[] b = new byte[4];
+    s.field(field).set(b, -(int) s.offset(field), value);
+    return task.mm().copyTo(arg + s.offset(field), b);
   }
 
   /** Mirrors device_cdev.c: vfio_df_ioctl_bind_iommufd. */
   private SysResult bind(Task task, long arg) {
-    byte[] b = task.mm().copyFrom(arg, BIND_MIN);
+    byte[] b = copyIn(task, arg, BIND, BIND_MIN);
     if (b == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(bind)");
     }
-    long argsz = u32(b, 0);
-    long flags = u32(b, 4);
-    int fd = (int) u32(b, 8);
+    long argsz = BIND.field("argsz").get(b);
+    long flags = BIND.field("flags").get(b);
+    int fd = (int) BIND.field("iommufd").get(b);
     if (argsz < BIND_MIN || fd < 0) {
       return SysResult.err(Errno.EINVAL, "argsz below 16 or a negative iommufd");
     }
@@ -96,12 +116,7 @@ public final class VfioDeviceFile extends KFile {
       return SysResult.err(bound.errno(), bound.reason());
     }
     ctx.get();
-    byte[] out = new byte[4];
-    int devid = bound.value().id();
-    for (int i = 0; i < 4; i++) {
-      out[i] = (byte) (devid >>> (8 * i));
-    }
-    if (!task.mm().copyTo(arg + 12, out)) {
+    if (!copyOut(task, arg, BIND, "out_devid", bound.value().id())) {
       DeviceCore.unbind(ctx, bound.value());
       ctx.put();
       return SysResult.err(Errno.EFAULT, "copy_to_user(out_devid)");
@@ -114,13 +129,13 @@ public final class VfioDeviceFile extends KFile {
 
   /** Mirrors device_cdev.c: vfio_df_ioctl_attach_pt and vfio_iommufd_physical_*attach_ioas. */
   private SysResult attach(Task task, long arg) {
-    byte[] b = task.mm().copyFrom(arg, ATTACH_MIN);
+    byte[] b = copyIn(task, arg, ATTACH, ATTACH_MIN);
     if (b == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(attach)");
     }
-    long argsz = u32(b, 0);
-    long flags = u32(b, 4);
-    int ptId = (int) u32(b, 8);
+    long argsz = ATTACH.field("argsz").get(b);
+    long flags = ATTACH.field("flags").get(b);
+    int ptId = (int) ATTACH.field("pt_id").get(b);
     if (argsz < ATTACH_MIN) {
       return SysResult.err(Errno.EINVAL, "argsz below 12");
     }
@@ -133,11 +148,11 @@ public final class VfioDeviceFile extends KFile {
       if (argsz < ATTACH_PASID_END) {
         return SysResult.err(Errno.EINVAL, "argsz below 16 with VFIO_DEVICE_ATTACH_PASID");
       }
-      byte[] p = task.mm().copyFrom(arg + ATTACH_MIN, 4);
+      byte[] p = copyIn(task, arg, ATTACH, ATTACH_PASID_END);
       if (p == null) {
         return SysResult.err(Errno.EFAULT, "copy_from_user(pasid)");
       }
-      pasid = (int) u32(p, 0);
+      pasid = (int) ATTACH.field("pasid").get(p);
     }
     boolean replace = pasidFlag ? pasids.contains(pasid) : ridAttached;
     KResult<Integer> r = replace ? DeviceCore.replace(ictx, task, idev, pasid, ptId)
@@ -150,11 +165,7 @@ public final class VfioDeviceFile extends KFile {
     } else {
       ridAttached = true;
     }
-    byte[] out = new byte[4];
-    for (int i = 0; i < 4; i++) {
-      out[i] = (byte) (r.value() >>> (8 * i));
-    }
-    if (!task.mm().copyTo(arg + 8, out)) {
+    if (!copyOut(task, arg, ATTACH, "pt_id", r.value())) {
       detachAt(pasidFlag, pasid);
       return SysResult.err(Errno.EFAULT, "copy_to_user(pt_id)");
     }
@@ -174,12 +185,12 @@ public final class VfioDeviceFile extends KFile {
 
   /** Mirrors device_cdev.c: vfio_df_ioctl_detach_pt. */
   private SysResult detach(Task task, long arg) {
-    byte[] b = task.mm().copyFrom(arg, DETACH_MIN);
+    byte[] b = copyIn(task, arg, DETACH, DETACH_MIN);
     if (b == null) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(detach)");
     }
-    long argsz = u32(b, 0);
-    long flags = u32(b, 4);
+    long argsz = DETACH.field("argsz").get(b);
+    long flags = DETACH.field("flags").get(b);
     if (argsz < DETACH_MIN) {
       return SysResult.err(Errno.EINVAL, "argsz below 8");
     }
@@ -192,11 +203,11 @@ public final class VfioDeviceFile extends KFile {
       if (argsz < DETACH_PASID_END) {
         return SysResult.err(Errno.EINVAL, "argsz below 12 with VFIO_DEVICE_DETACH_PASID");
       }
-      byte[] p = task.mm().copyFrom(arg + DETACH_MIN, 4);
+      byte[] p = copyIn(task, arg, DETACH, DETACH_PASID_END);
       if (p == null) {
         return SysResult.err(Errno.EFAULT, "copy_from_user(pasid)");
       }
-      pasid = (int) u32(p, 0);
+      pasid = (int) DETACH.field("pasid").get(p);
     }
     detachAt(pasidFlag, pasid);
     return SysResult.ok();
