@@ -69,7 +69,7 @@ final class HostSetup {
               + " (0 = no PASID), not " + v);
         }
       }
-      case "dirty", "pri" -> {
+      case "dirty", "pri", "vf" -> {
         if (!v.equals("on") && !v.equals("off")) {
           throw Env.bad(o.value().pos(), o.key().text() + " takes on or off, not " + v);
         }
@@ -79,7 +79,7 @@ final class HostSetup {
         // which names the option it refuses; the mock driver takes none.
         if (d.driver().text().equals("mock")) {
           throw Env.unknown(o.key().pos(), "driver mock takes no option " + o.key().text()
-              + " (options: iommu=NAME, pasid_bits=N, dirty=on|off, pri=on|off)");
+              + " (options: iommu=NAME, pasid_bits=N, dirty=on|off, pri=on|off, vf=on|off)");
         }
       }
     }

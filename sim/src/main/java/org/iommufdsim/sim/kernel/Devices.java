@@ -74,6 +74,11 @@ public final class Devices {
         return "driver " + s.driver() + " is not modelled yet";
       }
     }
+    String vf = o.getOrDefault("vf", "off");
+    if (!vf.equals("on") && !vf.equals("off")) {
+      return "device " + s.name() + ": vf takes on or off";
+    }
+    byName.get(s.name()).setVirtfn(vf.equals("on"));
     return null;
   }
 

@@ -11,7 +11,7 @@ import java.util.TreeSet;
  * names the option and what it takes.
  */
 final class DriverOptions {
-  static final List<String> COMMON = List.of("iommu", "pasid_bits", "dirty", "pri");
+  static final List<String> COMMON = List.of("iommu", "pasid_bits", "dirty", "pri", "vf");
 
   private final String driver;
   private final Map<String, String> options;

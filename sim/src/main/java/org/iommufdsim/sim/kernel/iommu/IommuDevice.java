@@ -69,6 +69,17 @@ public final class IommuDevice {
     return pri;
   }
 
+  /** A PCI virtual function (pdev->is_virtfn): its PRI is shared with the PF. */
+  private boolean virtfn;
+
+  public boolean virtfn() {
+    return virtfn;
+  }
+
+  public void setVirtfn(boolean vf) {
+    virtfn = vf;
+  }
+
   public List<ReservedRegion> reservedRegions() {
     return reservedRegions;
   }

@@ -201,9 +201,20 @@ final class DeviceCore {
     return null;
   }
 
+  /**
+   * iommufd_hwpt_compatible_device: a fault-capable HWPT cannot take a PCI VF with PRI (PRI is
+   * shared with the PF, and a failure response must not reach the hardware).
+   */
+  private static boolean compatibleDevice(HwPagetable hwpt, Device idev) {
+    return hwpt.fault == null || !idev.dev.virtfn() || !idev.dev.pri();
+  }
+
   /** Mirrors iommufd_hwpt_attach_device: PASID compatibility, then the driver's attach. */
   private static KResult<Boolean> attachDevice(Task task, HwPagetable hwpt, Device idev,
       int pasid) {
+    if (!compatibleDevice(hwpt, idev)) {
+      return KResult.err(Errno.EINVAL, "a fault-capable HWPT cannot take a PCI VF with PRI");
+    }
     Errno e = pasidCompat(hwpt, idev, pasid);
     if (e != null) {
       return KResult.err(e, pasid == NO_PASID
@@ -320,6 +331,9 @@ final class DeviceCore {
   /** Mirrors iommufd_hwpt_replace_device: the new domain, then the old one's faults answered. */
   private static KResult<Boolean> replaceDevice(Task task, Device idev, int pasid,
       HwPagetable hwpt, HwPagetable old) {
+    if (!compatibleDevice(hwpt, idev)) {
+      return KResult.err(Errno.EINVAL, "a fault-capable HWPT cannot take a PCI VF with PRI");
+    }
     Errno e = pasidCompat(hwpt, idev, pasid);
     if (e != null) {
       return KResult.err(e, "the new HWPT is not PASID-compatible while PASIDs are in use");
