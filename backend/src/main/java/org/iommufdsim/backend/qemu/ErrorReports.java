@@ -45,7 +45,8 @@ public final class ErrorReports {
 
   /** {@code error_report_err(err)}: the message, then the hint if any; frees the error. */
   public void errorReportErr(Errp errp) {
-    errp.get().ifPresent(e -> reports.add(new Report(Level.ERROR, e.message() + e.hint())));
+    errp.get().ifPresent(e -> reports.add(new Report(Level.ERROR,
+        e.hint().isEmpty() ? e.message() : e.message() + "\n" + e.hint())));
     errp.free();
   }
 

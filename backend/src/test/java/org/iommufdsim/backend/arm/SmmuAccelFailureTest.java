@@ -264,7 +264,7 @@ class SmmuAccelFailureTest {
     sim.guest.writeGbpa(GuestSmmu.GBPA_RESET_VAL | GuestSmmu.GBPA_ABORT);
     sim.proc.failNth(0);
     assertThat(sim.stderr()).containsExactly(
-        "[iommufd=4] error attach smmu1 (5) to id=5: Cannot allocate memory"
+        "[iommufd=4] error attach smmu1 (5) to id=5: Cannot allocate memory\n"
             + "Failed to attach GBPA hwpt 5 for hiodi devid 7",
         "Failed to attach all GBPA based HWPTs properly");
 
@@ -276,7 +276,7 @@ class SmmuAccelFailureTest {
         .isEqualTo(GuestSmmu.CmdError.ILL);
     sim.proc.failNth(0);
     assertThat(sim.stderr()).containsExactly(
-        "IOMMU_VDEVICE_ALLOC failed: Cannot allocate memoryDevice 0x10: Failed to install STE\n",
+        "IOMMU_VDEVICE_ALLOC failed: Cannot allocate memory\nDevice 0x10: Failed to install STE\n",
         "Failed to install all STEs properly");
     assertThat(sim.traced()).contains(
         "smmuv3_accel_install_ste vSID=0x8 ste type=translate hwpt_id=0xa");

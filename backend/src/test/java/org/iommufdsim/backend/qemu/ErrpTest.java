@@ -72,7 +72,7 @@ class ErrpTest {
     r.errorReportErr(e);
 
     assertThat(r.lines()).containsExactly("Failed to free id: 5 Device or resource busy",
-        "warning: IOMMU_IOAS_MAP failed: Bad address, PCI BAR?", "bad" + "try again\n");
+        "warning: IOMMU_IOAS_MAP failed: Bad address, PCI BAR?", "bad\n" + "try again\n");
     assertThat(e.isSet()).isFalse();
   }
 
