@@ -77,16 +77,7 @@ final class SimQemu implements BeforeEachCallback, AfterEachCallback {
    * human-readable reasons and the fail-nth comments: only what the kernel answered.
    */
   List<String> calls() {
-    List<String> all = host.trace();
-    List<String> out = new ArrayList<>();
-    for (String l : all.subList(hostMark, all.size())) {
-      if (l.stripLeading().startsWith("#")) {
-        continue;
-      }
-      out.add(l.replaceFirst("^pid \\d+: ", "").replaceFirst("(= -1 E[A-Z0-9]+) \\(.*\\)$",
-          "$1"));
-    }
-    return out;
+    return org.iommufdsim.backend.TraceWindow.calls(host, hostMark);
   }
 
   List<String> traced() {

@@ -60,16 +60,7 @@ final class VfioSim implements BeforeEachCallback, AfterEachCallback {
 
   /** Syscalls since {@link #mark()}: no pid prefix, no kernel reasons, no comments. */
   List<String> calls() {
-    List<String> all = host.trace();
-    List<String> out = new ArrayList<>();
-    for (String l : all.subList(hostMark, all.size())) {
-      if (l.stripLeading().startsWith("#")) {
-        continue;
-      }
-      out.add(l.replaceFirst("^pid \\d+: ", "").replaceFirst("(= -1 E[A-Z0-9]+) \\(.*\\)$",
-          "$1"));
-    }
-    return out;
+    return org.iommufdsim.backend.TraceWindow.calls(host, hostMark);
   }
 
   /**
