@@ -53,7 +53,7 @@ class QemuReplayTest {
     try (Stream<Path> s = Files.list(LOGS)) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
           "README.md", "diverge-impossible-errnos.log", "diverge-impossible-ids.log",
-          "malformed-lines.log", "port-made.log", "qemu-9.0-old-formats.log",
+          "free-id-only-logged.log", "malformed-lines.log", "port-made.log", "qemu-9.0-old-formats.log",
           "viommu-fixed-labels.log", "viommu-swapped-labels.log");
     }
   }
@@ -84,6 +84,24 @@ class QemuReplayTest {
     Result r = replay("viommu-fixed-labels.log");
     assertThat(r.lines()).containsExactly("10 calls recognised, 0 divergences, 0 malformed lines");
     assertThat(r.code()).isZero();
+  }
+
+  @Test
+  void freeIdOnlyLogged_refusedDestroysReplayAsTheKernelsEbusyAndEnoent() throws IOException {
+    Result r = replay("free-id-only-logged.log");
+    assertThat(r.lines()).containsExactly("7 calls recognised, 0 divergences, 0 malformed lines");
+    assertThat(r.code()).isZero();
+
+    // The same log claiming both frees worked: the simulator says why each one cannot have.
+    Path p = dir.resolve("free-ok.log");
+    Files.writeString(p, Files.readString(LOGS.resolve("free-id-only-logged.log"))
+        .replace("id=2 (-1)", "id=2 (0)").replace("id=-2 (-1)", "id=-2 (0)"));
+    Result claimed = cli("qemu-replay", p.toString());
+    assertThat(claimed.lines()).containsExactly(
+        p + ":14: iommufd_backend_free_id: log (0), simulator (-1) EBUSY",
+        p + ":15: iommufd_backend_free_id: log (0), simulator (-1) ENOENT",
+        "7 calls recognised, 2 divergences, 0 malformed lines");
+    assertThat(claimed.code()).isEqualTo(1);
   }
 
   @Test
