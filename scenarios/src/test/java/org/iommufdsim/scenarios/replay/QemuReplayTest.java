@@ -52,8 +52,8 @@ class QemuReplayTest {
   void theDirectoryHoldsTheLogsThisTestKnows() throws IOException {
     try (Stream<Path> s = Files.list(LOGS)) {
       assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
-          "README.md", "diverge-impossible-errnos.log", "diverge-impossible-ids.log",
-          "free-id-only-logged.log", "malformed-lines.log", "port-made.log", "qemu-9.0-old-formats.log",
+          "README.md", "dirty-rollback-toggles-failed-hwpt.log", "diverge-impossible-errnos.log",
+          "diverge-impossible-ids.log", "free-id-only-logged.log", "malformed-lines.log", "port-made.log", "qemu-9.0-old-formats.log",
           "viommu-fixed-labels.log", "viommu-swapped-labels.log");
     }
   }
@@ -84,6 +84,24 @@ class QemuReplayTest {
     Result r = replay("viommu-fixed-labels.log");
     assertThat(r.lines()).containsExactly("10 calls recognised, 0 divergences, 0 malformed lines");
     assertThat(r.code()).isZero();
+  }
+
+  @Test
+  void dirtyRollback_failedHwptIsToggledTwice_andTheKernelAnswersEnoentBothTimes()
+      throws IOException {
+    Result r = replay("dirty-rollback-toggles-failed-hwpt.log");
+    assertThat(r.lines()).containsExactly("12 calls recognised, 0 divergences, 0 malformed lines");
+    assertThat(r.code()).isZero();
+
+    // had the rollback's second call on the stale hwpt "worked", the kernel would disagree
+    Path p = dir.resolve("rollback-ok.log");
+    Files.writeString(p, Files.readString(LOGS.resolve("dirty-rollback-toggles-failed-hwpt.log"))
+        .replace("hwpt=99 enable=0 (2)", "hwpt=99 enable=0 (0)"));
+    Result claimed = cli("qemu-replay", p.toString());
+    assertThat(claimed.lines()).containsExactly(
+        p + ":21: iommufd_backend_set_dirty: log (0), simulator (2 ENOENT)",
+        "12 calls recognised, 1 divergence, 0 malformed lines");
+    assertThat(claimed.code()).isEqualTo(1);
   }
 
   @Test
