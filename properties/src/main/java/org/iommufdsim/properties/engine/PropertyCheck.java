@@ -1,0 +1,98 @@
+package org.iommufdsim.properties.engine;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs a property for a number of tries. Try {@code i} of a check starting at {@code firstSeed}
+ * uses seed {@code firstSeed + i}, and nothing else is shared between tries, so a campaign splits
+ * across machines by seed ranges and any single try replays from its seed alone. The first
+ * failing try is shrunk and reported; statistics count every action and outcome seen.
+ */
+public final class PropertyCheck {
+  private PropertyCheck() {}
+
+  /** Limits of one check. */
+  public record Config(int tries, int maxSteps, int shrinkBudget) {
+    public static Config defaults() {
+      return new Config(100, 60, 2_000);
+    }
+  }
+
+  /** A failure: the try's seed, the run as found, and the shrunk run. */
+  public record Counterexample(long seed, Program.Run original, Shrinker.Result shrunk) {}
+
+  /**
+   * The outcome of a check: tries and steps run, {@code coverage} (action, then outcome, then
+   * count; sorted, so it prints the same every time), and the counterexample, null when none.
+   */
+  public record Result(String property, long firstSeed, int tries, long steps,
+      Map<String, Map<String, Long>> coverage, Counterexample counterexample) {
+    public boolean passed() {
+      return counterexample == null;
+    }
+  }
+
+  public static <S> Result check(StateMachine<S> machine, long firstSeed, Config config) {
+    Map<String, Map<String, Long>> coverage = new TreeMap<>();
+    for (StateMachine.ActionType<S> t : machine.actions()) {
+      coverage.put(t.name(), new TreeMap<>());
+    }
+    long steps = 0;
+    for (int i = 0; i < config.tries(); i++) {
+      long seed = firstSeed + i;
+      Program.Run run = Program.run(machine, seed, Choices.fresh(seed), config.maxSteps());
+      steps += run.steps().size();
+      for (Program.Step s : run.steps()) {
+        coverage.computeIfAbsent(s.action(), k -> new TreeMap<>())
+            .merge(s.outcome(), 1L, Long::sum);
+      }
+      if (run.failed()) {
+        Shrinker.Result shrunk =
+            Shrinker.shrink(machine, seed, run, config.maxSteps(), config.shrinkBudget());
+        return new Result(machine.name(), firstSeed, i + 1, steps, freeze(coverage),
+            new Counterexample(seed, run, shrunk));
+      }
+    }
+    return new Result(machine.name(), firstSeed, config.tries(), steps, freeze(coverage), null);
+  }
+
+  private static Map<String, Map<String, Long>> freeze(Map<String, Map<String, Long>> m) {
+    Map<String, Map<String, Long>> out = new TreeMap<>();
+    m.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableMap(new TreeMap<>(v))));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** The report of a result, as the test suite and the command line print it. */
+  public static String report(Result r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(r.property()).append(": ").append(r.passed() ? "passed" : "FAILED")
+        .append(", ").append(r.tries()).append(r.tries() == 1 ? " try" : " tries")
+        .append(" from seed ").append(r.firstSeed()).append(", ").append(r.steps())
+        .append(" steps\n");
+    if (!r.passed()) {
+      Counterexample c = r.counterexample();
+      Program.Run s = c.shrunk().run();
+      sb.append("seed ").append(c.seed()).append(": ").append(s.failure().label()).append(": ")
+          .append(s.failure().message()).append('\n');
+      sb.append("shrunk from ").append(c.original().steps().size()).append(" to ")
+          .append(s.steps().size()).append(" steps in ").append(c.shrunk().attempts())
+          .append(" reruns:\n");
+      for (int i = 0; i < s.steps().size(); i++) {
+        Program.Step st = s.steps().get(i);
+        sb.append("  ").append(i + 1).append(". ").append(st.description()).append(" -> ")
+            .append(st.outcome()).append('\n');
+      }
+    }
+    sb.append("coverage:\n");
+    r.coverage().forEach((action, outcomes) -> {
+      sb.append("  ").append(action).append(':');
+      if (outcomes.isEmpty()) {
+        sb.append(" never run");
+      }
+      outcomes.forEach((o, n) -> sb.append(' ').append(o).append('=').append(n));
+      sb.append('\n');
+    });
+    return sb.toString();
+  }
+}

@@ -1,0 +1,61 @@
+package org.iommufdsim.properties.engine;
+
+import java.util.List;
+
+/**
+ * A property, stated as a state machine: a fresh system, the actions a program may take on it,
+ * and the invariants that must hold after every step. The engine generates programs of actions
+ * from a seed, runs them, checks the invariants after each action, and shrinks a failing program.
+ *
+ * @param <S> the system under test plus whatever model the property keeps of it
+ */
+public interface StateMachine<S> {
+  /** The property's name, as reports and the command line spell it. */
+  String name();
+
+  /**
+   * A fresh system for the try with this seed. Anything random in it must come from
+   * {@link SplitMix64#stream(long, String)} of this seed, never from the program's stream.
+   */
+  S init(long seed);
+
+  /** Every kind of action, in a fixed order (the first is the one shrinking prefers). */
+  List<ActionType<S>> actions();
+
+  /** Checked after every step, in order; the first that fails ends the try. */
+  List<Invariant<S>> invariants();
+
+  /** Checked once after the last step (in addition to the invariants). */
+  default List<Invariant<S>> finalChecks() {
+    return List.of();
+  }
+
+  /** One kind of action: its name, its weight, when it is possible and how to make one. */
+  interface ActionType<S> {
+    String name();
+
+    int weight();
+
+    default boolean enabled(S state) {
+      return true;
+    }
+
+    /** Makes one action; every random decision goes through {@code choices}. */
+    Action<S> generate(S state, Choices choices);
+  }
+
+  /** One generated action, ready to run. */
+  interface Action<S> {
+    /** A one-line description with every chosen value, for reports. */
+    String describe();
+
+    /**
+     * Runs the action and answers the outcome label that statistics count ("ok", an errno
+     * name...). A postcondition that does not hold throws {@link AssertionError}.
+     */
+    String run(S state);
+  }
+
+  /** A named check; {@code check} answers null when it holds, else what is wrong. */
+  record Invariant<S>(String label, java.util.function.Function<S, String> check) {}
+}
