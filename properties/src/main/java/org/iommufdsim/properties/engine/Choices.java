@@ -103,15 +103,18 @@ public final class Choices {
   }
 
   /**
-   * The draw that decides whether the program goes on: in a fresh run it is {@code more}
-   * (recorded as 1 or 0); in a replay it is whatever was recorded, 0 once the record runs out.
-   * It opens the span of the action it admits.
+   * The draw that decides whether the program goes on: never when {@code more} is false (no
+   * action possible, or the step limit reached); otherwise yes in a fresh run, and in a replay
+   * whatever was recorded, no once the record runs out. Recorded as 1 or 0; a yes opens the
+   * span of the action it admits.
    */
   boolean another(boolean more) {
     int at = size;
     long v;
-    if (replay == null) {
-      v = more ? 1 : 0;
+    if (!more) {
+      v = 0;
+    } else if (replay == null) {
+      v = 1;
     } else {
       v = size < replay.length && replay[size] != 0 ? 1 : 0;
     }

@@ -43,10 +43,6 @@ public final class Program {
       if (!choices.another(any && steps.size() < maxSteps)) {
         break;
       }
-      if (!any) { // a replay asked for more than the state allows: the program ends here
-        choices.endAction();
-        break;
-      }
       StateMachine.ActionType<S> type = types.get(choices.weighted(weights));
       int index = steps.size();
       String description = type.name();

@@ -195,5 +195,18 @@ class ShrinkerTest {
     assertThat(c.below(10)).isZero();
     assertThat(c.another(true)).isFalse();
     assertThat(c.recorded()).containsExactly(9, 5, 0, 0);
+    // the step limit and "no action possible" end a replay even where the record goes on
+    Choices d = Choices.replay(new long[] {1, 1});
+    assertThat(d.another(false)).isFalse();
+    assertThat(d.another(true)).isTrue();
+  }
+
+  @Test
+  void shrinking_isBoundedByItsBudgetOfReruns() {
+    PropertyCheck.Result r = PropertyCheck.check(machine("stack", true), 1000,
+        new PropertyCheck.Config(200, 40, 3));
+    assertThat(r.counterexample().shrunk().attempts()).isEqualTo(3);
+    assertThat(r.counterexample().shrunk().run().failure().label())
+        .isEqualTo("no 777 in a deep stack");
   }
 }
