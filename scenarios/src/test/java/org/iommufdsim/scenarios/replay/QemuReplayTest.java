@@ -44,6 +44,18 @@ class QemuReplayTest {
     return cli("qemu-replay", LOGS.resolve(log).toString());
   }
 
+  /** A copy of library log {@code log} in the temp dir, with each (from, to) pair replaced. */
+  private Path edited(String log, String name, String... fromTo) throws IOException {
+    String text = Files.readString(LOGS.resolve(log));
+    for (int i = 0; i < fromTo.length; i += 2) {
+      assertThat(text).contains(fromTo[i]);
+      text = text.replace(fromTo[i], fromTo[i + 1]);
+    }
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
   static String at(String log, int line) {
     return LOGS.resolve(log) + ":" + line + ": ";
   }
@@ -94,9 +106,8 @@ class QemuReplayTest {
     assertThat(r.code()).isZero();
 
     // had the rollback's second call on the stale hwpt "worked", the kernel would disagree
-    Path p = dir.resolve("rollback-ok.log");
-    Files.writeString(p, Files.readString(LOGS.resolve("dirty-rollback-toggles-failed-hwpt.log"))
-        .replace("hwpt=99 enable=0 (2)", "hwpt=99 enable=0 (0)"));
+    Path p = edited("dirty-rollback-toggles-failed-hwpt.log", "rollback-ok.log",
+        "hwpt=99 enable=0 (2)", "hwpt=99 enable=0 (0)");
     Result claimed = cli("qemu-replay", p.toString());
     assertThat(claimed.lines()).containsExactly(
         p + ":21: iommufd_backend_set_dirty: log (0), simulator (2 ENOENT)",
@@ -111,9 +122,8 @@ class QemuReplayTest {
     assertThat(r.code()).isZero();
 
     // The same log claiming both frees worked: the simulator says why each one cannot have.
-    Path p = dir.resolve("free-ok.log");
-    Files.writeString(p, Files.readString(LOGS.resolve("free-id-only-logged.log"))
-        .replace("id=2 (-1)", "id=2 (0)").replace("id=-2 (-1)", "id=-2 (0)"));
+    Path p = edited("free-id-only-logged.log", "free-ok.log", "id=2 (-1)", "id=2 (0)",
+        "id=-2 (-1)", "id=-2 (0)");
     Result claimed = cli("qemu-replay", p.toString());
     assertThat(claimed.lines()).containsExactly(
         p + ":14: iommufd_backend_free_id: log (0), simulator (-1) EBUSY",
