@@ -171,4 +171,14 @@ class MainTest {
         .isEqualTo("iommufd-sim: internal error: java.lang.IllegalStateException: broken invariant"
             + System.lineSeparator());
   }
+
+  @Test
+  void run_explainsAnInvalidationThatFailedBeforeTheDriverCountedAnything() {
+    // arm_vsmmu_cache_invalidate's first allocation fails: entry_num keeps the request's count
+    Result r = cli("run", org.iommufdsim.scenarios.Scn.moduleDir().resolve("regressions")
+        .resolve("qemu.smmuv3_invalidate_enomem_reports_entries_processed.scn").toString());
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("=> ENOMEM entry_num=1 (the driver failed and left entry_num at"
+        + " the request's count, 1)");
+  }
 }

@@ -123,15 +123,14 @@ final class HwptIoctls {
       } else if (o instanceof HwptNested n) {
         Errno e = n.domain.driver().cacheInvalidateUser(n.domain, arr);
         done = arr.handled();
-        rc = e == null ? SysResult.ok() : SysResult.err(e, "the driver stopped at entry " + done);
+        rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
       } else if (o instanceof Viommu v) {
         if (!v.driver.viommuHasInvalidate()) {
           rc = SysResult.err(Errno.EOPNOTSUPP, "the vIOMMU has no cache invalidation");
         } else {
           Errno e = v.driver.viommuInvalidate(v, arr);
           done = arr.handled();
-          rc = e == null ? SysResult.ok()
-              : SysResult.err(e, "the driver stopped at entry " + done);
+          rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
         }
       } else {
         rc = SysResult.err(Errno.EINVAL, "hwpt_id is a " + o.type()
@@ -144,6 +143,17 @@ final class HwptIoctls {
       return r;
     }
     return rc;
+  }
+
+  /**
+   * Why an invalidation failed, as far as entry_num tells: a driver that fails before it
+   * touches the count (an allocation, say) leaves the request's count in it, so the answer then
+   * seems to claim every entry handled.
+   */
+  private static String driverFailed(long done, org.iommufdsim.sim.kernel.iommu.UserArray arr) {
+    return done == arr.entryNum()
+        ? "the driver failed and left entry_num at the request's count, " + done
+        : "the driver stopped at entry " + done;
   }
 
   /** Mirrors device.c: iommufd_get_hw_info. */
