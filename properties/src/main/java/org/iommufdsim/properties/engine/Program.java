@@ -20,8 +20,12 @@ public final class Program {
    */
   public record Failure(String label, String message, int step) {}
 
-  /** A run: its steps, its failure (null when none), and the draws that made it. */
-  public record Run(List<Step> steps, Failure failure, long[] choices, List<int[]> actionSpans) {
+  /**
+   * A run: its steps, its failure (null when none), the draws that made it, and the machine's
+   * transcript of it when one was asked for (else null).
+   */
+  public record Run(List<Step> steps, Failure failure, long[] choices, List<int[]> actionSpans,
+      String transcript) {
     public boolean failed() {
       return failure != null;
     }
@@ -29,6 +33,12 @@ public final class Program {
 
   /** Runs the program that {@code choices} makes on a fresh system of {@code seed}. */
   public static <S> Run run(StateMachine<S> machine, long seed, Choices choices, int maxSteps) {
+    return run(machine, seed, choices, maxSteps, false);
+  }
+
+  /** Same, and with {@code transcript} also asks the machine for the run's transcript. */
+  public static <S> Run run(StateMachine<S> machine, long seed, Choices choices, int maxSteps,
+      boolean transcript) {
     List<Step> steps = new ArrayList<>();
     S state = machine.init(seed);
     Failure failure = check(machine.invariants(), state, -1);
@@ -68,7 +78,16 @@ public final class Program {
     if (failure == null) {
       failure = check(machine.finalChecks(), state, steps.size());
     }
-    return new Run(List.copyOf(steps), failure, choices.recorded(), choices.actionSpans());
+    String scn = null;
+    if (transcript) {
+      try {
+        scn = machine.transcript(state);
+      } catch (RuntimeException e) {
+        scn = "# the transcript could not be written: " + e.getClass().getName() + ": "
+            + e.getMessage() + "\n";
+      }
+    }
+    return new Run(List.copyOf(steps), failure, choices.recorded(), choices.actionSpans(), scn);
   }
 
   private static <S> Failure check(List<StateMachine.Invariant<S>> checks, S state, int step) {

@@ -19,8 +19,12 @@ public final class PropertyCheck {
     }
   }
 
-  /** A failure: the try's seed, the run as found, and the shrunk run. */
-  public record Counterexample(long seed, Program.Run original, Shrinker.Result shrunk) {}
+  /**
+   * A failure: the try's seed, the run as found, the shrunk run, and the shrunk run's transcript
+   * as a {@code .scn} scenario (null when the property cannot write one).
+   */
+  public record Counterexample(long seed, Program.Run original, Shrinker.Result shrunk,
+      String transcript) {}
 
   /**
    * The outcome of a check: tries and steps run, {@code coverage} (action, then outcome, then
@@ -50,8 +54,10 @@ public final class PropertyCheck {
       if (run.failed()) {
         Shrinker.Result shrunk =
             Shrinker.shrink(machine, seed, run, config.maxSteps(), config.shrinkBudget());
+        Program.Run replayed = Program.run(machine, seed,
+            Choices.replay(shrunk.run().choices()), config.maxSteps(), true);
         return new Result(machine.name(), firstSeed, i + 1, steps, freeze(coverage),
-            new Counterexample(seed, run, shrunk));
+            new Counterexample(seed, run, shrunk, replayed.transcript()));
       }
     }
     return new Result(machine.name(), firstSeed, config.tries(), steps, freeze(coverage), null);

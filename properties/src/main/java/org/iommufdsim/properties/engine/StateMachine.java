@@ -30,6 +30,15 @@ public interface StateMachine<S> {
     return List.of();
   }
 
+  /**
+   * The system calls the try made, as a {@code .scn} scenario that {@code iommufd-sim check}
+   * replays, or null when the property cannot say. Called once, after the last step of the
+   * shrunk program (and of any run the caller asks a transcript for).
+   */
+  default String transcript(S state) {
+    return null;
+  }
+
   /** One kind of action: its name, its weight, when it is possible and how to make one. */
   interface ActionType<S> {
     String name();

@@ -1,0 +1,17 @@
+package org.iommufdsim.properties.suites;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Every property the project has, in the order {@code iommufd-sim explore --list} prints. */
+public final class Suites {
+  private Suites() {}
+
+  public static List<Suite> all() {
+    return List.of();
+  }
+
+  public static Optional<Suite> named(String name) {
+    return all().stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+}
