@@ -8,7 +8,13 @@ public final class Suites {
   private Suites() {}
 
   public static List<Suite> all() {
-    return List.of();
+    return List.of(
+        new Suite("backend-flows", "QEMU backend port flows keep qemu-backend.md §8's invariants",
+            org.iommufdsim.properties.suites.backend.BackendFlows::flows,
+            new org.iommufdsim.properties.engine.PropertyCheck.Config(60, 40, 2_000)),
+        new Suite("backend-fail-nth", "every backend flow under fail-nth leaves no trace",
+            org.iommufdsim.properties.suites.backend.BackendFlows::failNth,
+            new org.iommufdsim.properties.engine.PropertyCheck.Config(60, 40, 2_000)));
   }
 
   public static Optional<Suite> named(String name) {

@@ -1,0 +1,926 @@
+package org.iommufdsim.properties.suites.backend;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.iommufdsim.backend.qemu.Errp;
+import org.iommufdsim.backend.qemu.IntRef;
+import org.iommufdsim.backend.qemu.LongRef;
+import org.iommufdsim.backend.vfio.VFIODevice;
+import org.iommufdsim.backend.vfio.VFIOIOASHwpt;
+import org.iommufdsim.backend.vfio.VFIOIOMMUFDContainer;
+import org.iommufdsim.backend.vfio.VfioIommufd;
+import org.iommufdsim.properties.engine.Choices;
+import org.iommufdsim.properties.engine.StateMachine;
+import org.iommufdsim.properties.suites.backend.World.Be;
+import org.iommufdsim.properties.suites.backend.World.Dev;
+import org.iommufdsim.properties.suites.backend.World.RawHwpt;
+import org.iommufdsim.properties.suites.backend.World.Target;
+import org.iommufdsim.properties.transcript.ScnTranscript;
+
+/**
+ * The backend properties: random programs of QEMU backend flows (connect/disconnect of an owned
+ * and a passed-in backend, IOAS allocation, DMA map/unmap through containers and raw IOASes,
+ * VFIO cdev attach/detach with auto domains, HWPTs with and without a fault queue, free_id,
+ * dirty tracking, dirty-bitmap queries, device info, cache invalidation), with
+ * {@code qemu-backend.md} §8's invariants checked after every step. With fail-nth on, each
+ * flow may be run with the n-th fallible point failing ({@code backend-fail-nth}).
+ */
+public final class BackendFlows implements StateMachine<World> {
+  /**
+   * How a property runs: {@code failNth} arms fail-nth inside flows; {@code strict} are the
+   * known findings whose tolerance is off (the property must find them).
+   */
+  public record Mode(boolean failNth, Set<Finding> strict) {
+    public static Mode tolerant(boolean failNth) {
+      return new Mode(failNth, Set.of());
+    }
+
+    public static Mode strict(boolean failNth, Finding f) {
+      return new Mode(failNth, EnumSet.of(f));
+    }
+
+    boolean tolerates(Finding f) {
+      return !strict.contains(f);
+    }
+  }
+
+  private static final long IOVA_BASE = 0x1000000;
+  private static final int MAX_FAIL_NTH = 14;
+
+  private final String name;
+  private final Mode mode;
+
+  public BackendFlows(String name, Mode mode) {
+    this.name = name;
+    this.mode = mode;
+  }
+
+  public static BackendFlows flows() {
+    return new BackendFlows("backend-flows", Mode.tolerant(false));
+  }
+
+  public static BackendFlows failNth() {
+    return new BackendFlows("backend-fail-nth", Mode.tolerant(true));
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public World init(long seed) {
+    return new World(mode);
+  }
+
+  @Override
+  public String transcript(World w) {
+    return ScnTranscript.render(name, w.host.config(), w.sys);
+  }
+
+  // ---- actions ----
+
+  /** A flow: describe, then run with fail-nth armed at {@code n} (0: none). */
+  private record Flow(String describe, int n, Consumer<World> body)
+      implements StateMachine.Action<World> {
+    public String run(World w) {
+      w.begin(describe);
+      w.arm(n);
+      String[] outcome = {"ok"};
+      try {
+        w.outcome = "ok";
+        body.accept(w);
+        outcome[0] = w.outcome;
+      } finally {
+        w.disarm(n);
+      }
+      w.collect();
+      w.check.run();
+      return (w.fired ? "fired:" : "") + outcome[0];
+    }
+  }
+
+  private int drawN(Choices c) {
+    return mode.failNth() && c.percent(85) ? c.intBetween(1, MAX_FAIL_NTH) : 0;
+  }
+
+  private static String nText(int n) {
+    return n > 0 ? " fail_nth=" + n : "";
+  }
+
+  private static ActionType<World> type(String name, int weight,
+      java.util.function.Predicate<World> enabled,
+      java.util.function.BiFunction<World, Choices, StateMachine.Action<World>> gen) {
+    return new ActionType<>() {
+      public String name() {
+        return name;
+      }
+
+      public int weight() {
+        return weight;
+      }
+
+      public boolean enabled(World w) {
+        return enabled.test(w);
+      }
+
+      public StateMachine.Action<World> generate(World w, Choices c) {
+        return gen.apply(w, c);
+      }
+    };
+  }
+
+  @Override
+  public List<ActionType<World>> actions() {
+    return List.of(
+        type("map", 6, w -> !w.targets().isEmpty(), this::map),
+        type("attach", 4, w -> w.devs.stream().anyMatch(d -> d.v == null), this::attach),
+        type("unmap", 4, w -> !w.targets().isEmpty(), this::unmap),
+        type("connect", 3, w -> true, this::connect),
+        type("disconnect", 2, w -> w.bes.stream().anyMatch(b -> canDisconnect(b)),
+            this::disconnect),
+        type("detach", 2, w -> !w.attached().isEmpty(), this::detach),
+        type("alloc_ioas", 2, w -> w.bes.stream().anyMatch(b -> b.explicit > 0),
+            this::allocIoas),
+        type("alloc_hwpt", 3, w -> !hwptHosts(w).isEmpty(), this::allocHwpt),
+        type("free_id", 2, w -> true, this::freeId),
+        type("dirty_tracking", 2, w -> !w.containers.isEmpty(), this::dirty),
+        type("get_dirty_bitmap", 2, w -> !w.containers.isEmpty(), this::query),
+        type("get_device_info", 1, w -> !w.attached().isEmpty(), this::deviceInfo),
+        type("invalidate_cache", 1, w -> w.bes.stream().anyMatch(b -> !b.rawHwpts.isEmpty()),
+            this::invalidate),
+        type("only_migratable", 1, w -> true, this::onlyMigratable));
+  }
+
+  private static boolean canDisconnect(Be b) {
+    return b.explicit > 0 && (b.explicit > 1 || (b.rawIoas.isEmpty() && b.rawHwpts.isEmpty()));
+  }
+
+  private static void fail(String what) {
+    throw new AssertionError(what);
+  }
+
+  private static void eq(Object expected, Object actual, String what) {
+    if (!java.util.Objects.equals(expected, actual)) {
+      fail(what + ": expected " + expected + " but was " + actual);
+    }
+  }
+
+  private static KernelView.Call one(World w, String request) {
+    List<KernelView.Call> l = w.calls(request);
+    if (l.size() != 1) {
+      fail("expected one " + request + " call, the kernel saw " + l.size());
+    }
+    return l.get(0);
+  }
+
+  /** The error text errp holds: QEMU's message, ": ", strerror of what the kernel answered. */
+  private static void errpIs(Errp err, String message, KernelView.Call c) {
+    eq(message + ": " + Expect.strerror(c.errno()), err.pretty(), "the error reported");
+  }
+
+  // connect / disconnect
+
+  private StateMachine.Action<World> connect(World w, Choices c) {
+    int bi = (int) c.below(2);
+    int n = drawN(c);
+    return new Flow("connect " + w.bes.get(bi).name + nText(n), n, x -> {
+      Be b = x.bes.get(bi);
+      int usersBefore = b.be.users();
+      int fdBefore = b.be.fd();
+      Errp err = Errp.local();
+      boolean ok = b.be.iommufdBackendConnect(err);
+      x.outcome = ok ? "ok" : "failed";
+      if (ok) {
+        b.explicit++;
+      }
+      x.check = () -> {
+        List<KernelView.Call> probe = x.calls("IOMMU_IOAS_CHANGE_PROCESS");
+        eq(usersBefore == 0 && (ok || !probe.isEmpty()) ? 1 : 0, probe.size(),
+            "CHANGE_PROCESS probes (one on the first user)");
+        if (!x.fired) {
+          boolean refused = !probe.isEmpty() && !probe.get(0).ok();
+          eq(!(refused && x.onlyMigratable), ok, "connect succeeded");
+        }
+        if (ok) {
+          int fd = fdBefore;
+          if (b.owned && usersBefore == 0) {
+            List<KernelView.Call> opens = x.stepCalls.stream()
+                .filter(k -> k.syscall().equals("open")).toList();
+            fd = opens.isEmpty() ? fdBefore : (int) opens.get(0).ret();
+          }
+          eq(List.of("iommufd_backend_connect fd=" + fd + " owned=" + (b.owned ? 1 : 0)
+              + " users=" + (usersBefore + 1)), x.stepTrace, "connect's trace");
+        } else {
+          eq(List.of(), x.stepTrace, "a failed connect's trace");
+          if (!x.fired) {
+            eq("disallowing migration blocker (--only-migratable) for: vfio iommufd backend"
+                + " does not support IOMMU_IOAS_CHANGE_PROCESS", err.pretty(),
+                "the error of a refused CPR registration");
+          }
+          if (b.owned && usersBefore == 0 && x.qemu.cpr().cprFindFd(b.name, 0) >= 0) {
+            x.met.add(Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION);
+            if (mode.tolerates(Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION)) {
+              x.qemu.cpr().cprDeleteFd(b.name, 0); // the cpr_delete_fd QEMU leaves out
+            }
+          }
+          noLeak(x);
+        }
+      };
+    });
+  }
+
+  private StateMachine.Action<World> disconnect(World w, Choices c) {
+    List<Be> can = w.bes.stream().filter(BackendFlows::canDisconnect).toList();
+    Be pick = can.get((int) c.below(can.size()));
+    int bi = w.bes.indexOf(pick);
+    return new Flow("disconnect " + pick.name, 0, x -> {
+      Be b = x.bes.get(bi);
+      int usersBefore = b.be.users();
+      int fdBefore = b.be.fd();
+      b.be.iommufdBackendDisconnect();
+      b.explicit--;
+      x.dropClosedObjects();
+      x.check = () -> {
+        boolean closes = b.owned && usersBefore == 1;
+        eq(List.of("iommufd_backend_disconnect fd=" + (closes ? -1 : fdBefore) + " users="
+            + (usersBefore - 1)), x.stepTrace, "disconnect's trace");
+        List<KernelView.Call> closesSeen = x.stepCalls.stream()
+            .filter(k -> k.syscall().equals("close")).toList();
+        eq(closes ? List.of(Integer.toString(fdBefore)) : List.of(),
+            closesSeen.stream().map(KernelView.Call::request).toList(), "fds closed");
+      };
+    });
+  }
+
+  // attach / detach
+
+  private StateMachine.Action<World> attach(World w, Choices c) {
+    List<Dev> free = w.devs.stream().filter(d -> d.v == null).toList();
+    Dev pick = free.get((int) c.below(free.size()));
+    int di = w.devs.indexOf(pick);
+    int bi = (int) c.below(2);
+    int si = (int) c.below(2);
+    int n = drawN(c);
+    return new Flow("attach " + pick.name + " to " + w.bes.get(bi).name + " space " + si
+        + nText(n), n, x -> {
+      Dev d = x.devs.get(di);
+      Be b = x.bes.get(bi);
+      VFIODevice v = new VFIODevice(d.name, b.be);
+      Errp err = Errp.local();
+      x.attachStep = true;
+      boolean ok = VfioIommufd.iommufdCdevAttach(d.name, v, x.spaces.get(si), err);
+      x.outcome = ok ? "ok" : "failed";
+      if (ok) {
+        d.v = v;
+        d.be = b;
+        d.space = si;
+      }
+      x.reconcileContainers();
+      x.check = () -> {
+        recordHwptFlags(x, b);
+        if (!x.fired && !ok) {
+          fail("attach failed without an injected failure: " + err.pretty());
+        }
+        if (!ok) {
+          noLeak(x);
+          x.expectedErr = null;
+          x.allowedErr = List.of("warning: Cannot get IOVA ranges: .*",
+              "Fallback to default 64bit IOVA range and 4K page size", "Failed to free id: .*",
+              "detach .* failed: .*");
+          return;
+        }
+        eq(true, v.hwpt != null && v.bcontainer != null, "the device has a HWPT and a container");
+        KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
+        eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
+        Target t = targetOf(x, v.bcontainer);
+        boolean newHwpt = x.calls("IOMMU_HWPT_ALLOC").stream().anyMatch(KernelView.Call::ok);
+        if (dirtyHwpt(x, b, v.hwpt.hwptId)) {
+          t.dirtySupported = t.dirtySupported || newHwpt;
+        }
+        List<String> want = new ArrayList<>();
+        if (newHwpt && !d.dirty && t.dirtySupported) {
+          want.add("warning: IOMMU instance for device " + d.name
+              + " doesn't support dirty tracking");
+        }
+        if (x.fired) {
+          x.expectedErr = null;
+          x.allowedErr = List.of("warning: IOMMU instance for device .* doesn't support dirty"
+              + " tracking", "warning: Cannot get IOVA ranges: .*",
+              "Fallback to default 64bit IOVA range and 4K page size", "Failed to free id: .*");
+          if (x.stepErr.stream().anyMatch(l -> l.startsWith("warning: Cannot get IOVA"))) {
+            x.met.add(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS);
+            if (!mode.tolerates(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS)) {
+              fail("IOVA_RANGES failed and the attach went on with a default range: "
+                  + x.stepErr);
+            }
+          }
+        } else {
+          x.expectedErr = want;
+        }
+      };
+    });
+  }
+
+  private static void recordHwptFlags(World x, Be b) {
+    for (KernelView.Call k : x.calls("IOMMU_HWPT_ALLOC")) {
+      if (k.ok()) {
+        x.hwptFlags.put(b.name + "/" + k.field("out_hwpt_id"), k.inField("flags"));
+      }
+    }
+  }
+
+  private static boolean dirtyHwpt(World x, Be b, int id) {
+    Long f = x.hwptFlags.get(b.name + "/" + (id & 0xffffffffL));
+    return f != null && (f & 2) != 0;
+  }
+
+  private static Target targetOf(World x, VFIOIOMMUFDContainer c) {
+    for (Target t : x.containers) {
+      if (t.container == c) {
+        return t;
+      }
+    }
+    throw new AssertionError("a container QEMU uses is in no address space: ioas " + c.ioasId);
+  }
+
+  private StateMachine.Action<World> detach(World w, Choices c) {
+    List<Dev> on = w.attached();
+    Dev pick = on.get((int) c.below(on.size()));
+    int di = w.devs.indexOf(pick);
+    int n = drawN(c);
+    return new Flow("detach " + pick.name + nText(n), n, x -> {
+      Dev d = x.devs.get(di);
+      VFIODevice v = d.v;
+      VfioIommufd.iommufdCdevDetach(v);
+      d.v = null;
+      d.be = null;
+      x.reconcileContainers();
+      x.dropClosedObjects();
+      x.check = () -> {
+        if (x.fired) {
+          x.expectedErr = null;
+          x.allowedErr = List.of("detach .* failed: .*", "Failed to free id: .*");
+        }
+        eq(List.of(Integer.toString(v.fd)), x.stepCalls.stream()
+            .filter(k -> k.syscall().equals("close") && k.request().equals("" + v.fd))
+            .map(KernelView.Call::request).toList(), "the device fd is closed");
+      };
+    });
+  }
+
+  // DMA
+
+  private StateMachine.Action<World> map(World w, Choices c) {
+    List<Target> ts = w.targets();
+    int ti = (int) c.below(ts.size());
+    int page = (int) c.below(48);
+    int pages = c.intBetween(1, 8);
+    int variant = c.percent(15) ? c.intBetween(1, 2) : 0;
+    boolean ro = c.percent(20);
+    int n = drawN(c);
+    long iova = (variant == 2 ? 0x1000 : IOVA_BASE) + page * World.PAGE;
+    long size = pages * World.PAGE + (variant == 1 ? 0x100 : 0);
+    long off = (page % 16) * World.PAGE;
+    return new Flow("map " + ts.get(ti).label() + " iova=0x" + Long.toHexString(iova)
+        + " size=0x" + Long.toHexString(size) + (ro ? " ro" : "") + nText(n), n, x -> {
+      Target t = x.targets().get(ti);
+      long vaddr = x.ram + off;
+      int ret = t.container != null ? t.container.iommufdCdevMap(iova, size, vaddr, ro)
+          : t.be.be.iommufdBackendMapDma(t.ioasId, iova, size, vaddr, ro);
+      x.outcome = ret == 0 ? "ok" : "-" + errnoName(ret);
+      KernelView.Dump before = KernelView.dump(x.dumpBefore);
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_IOAS_MAP");
+        eq(k.ok() ? 0 : -Expect.errnoNumber(k.errno()), ret, "map's return value");
+        if (!x.fired) {
+          eq(predictMap(x, before, t, iova, size), k.errno(), "the kernel's answer to the map");
+        }
+        if (k.ok()) {
+          t.kernel.put(iova, iova + size - 1);
+        }
+        if (ret == 0) {
+          add(t.belief, iova, iova + size - 1);
+        } else {
+          noLeak(x);
+        }
+        x.expectedErr = "EFAULT".equals(k.errno())
+            ? List.of("warning: IOMMU_IOAS_MAP failed: Bad address, PCI BAR?") : List.of();
+      };
+    });
+  }
+
+  private static String errnoName(int ret) {
+    return org.iommufdsim.sim.uapi.Errno.byNumber(-ret).map(Enum::name).orElse("" + ret);
+  }
+
+  /** The kernel's rules for a fixed-IOVA map: alignment, reserved ranges, existing areas. */
+  private static String predictMap(World x, KernelView.Dump before, Target t, long iova,
+      long size) {
+    KernelView.Ctx ctx = ctxOf(x, before, t.be);
+    KernelView.Ioas io = ctx == null ? null : ctx.ioas().get(t.ioasId);
+    if (io == null) {
+      return "ENOENT";
+    }
+    long last = iova + size - 1;
+    if (iova % io.align() != 0 || size % io.align() != 0) {
+      return "EINVAL";
+    }
+    for (long[] r : io.reserved()) {
+      if (Long.compareUnsigned(iova, r[1]) <= 0 && Long.compareUnsigned(r[0], last) <= 0) {
+        return "EINVAL";
+      }
+    }
+    for (Map.Entry<Long, Long> a : t.kernel.entrySet()) {
+      if (iova <= a.getValue() && a.getKey() <= last) {
+        return "EEXIST";
+      }
+    }
+    return null;
+  }
+
+  static KernelView.Ctx ctxOf(World x, KernelView.Dump d, Be b) {
+    if (b == x.passed) {
+      return d.ctxs().isEmpty() ? null : d.ctxs().get(0);
+    }
+    return d.ctxs().size() > 1 ? d.ctxs().get(1) : null;
+  }
+
+  private static void add(TreeMap<Long, Long> set, long first, long last) {
+    set.put(first, last);
+  }
+
+  /** Removes [first, last] from a set of ranges, splitting what it cuts. */
+  private static void subtract(TreeMap<Long, Long> set, long first, long last) {
+    List<long[]> keep = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : set.entrySet()) {
+      long a = e.getKey();
+      long b = e.getValue();
+      if (Long.compareUnsigned(b, first) < 0 || Long.compareUnsigned(a, last) > 0) {
+        keep.add(new long[] {a, b});
+        continue;
+      }
+      if (Long.compareUnsigned(a, first) < 0) {
+        keep.add(new long[] {a, first - 1});
+      }
+      if (Long.compareUnsigned(b, last) > 0) {
+        keep.add(new long[] {last + 1, b});
+      }
+    }
+    set.clear();
+    keep.forEach(r -> set.put(r[0], r[1]));
+  }
+
+  private StateMachine.Action<World> unmap(World w, Choices c) {
+    List<Target> ts = w.targets();
+    int ti = (int) c.below(ts.size());
+    boolean all = c.percent(10);
+    int page = all ? 0 : (int) c.below(48);
+    int pages = all ? 0 : c.intBetween(1, 8);
+    int n = drawN(c);
+    long iova = all ? 0 : IOVA_BASE + page * World.PAGE;
+    long size = all ? -1L : pages * World.PAGE;
+    return new Flow("unmap " + ts.get(ti).label() + (all ? " all" : " iova=0x"
+        + Long.toHexString(iova) + " size=0x" + Long.toHexString(size)) + nText(n), n, x -> {
+      Target t = x.targets().get(ti);
+      int ret;
+      if (t.container != null) {
+        ret = all ? t.container.iommufdCdevUnmap(0, 0, null, true)
+            : t.container.iommufdCdevUnmap(iova, size, null, false);
+      } else {
+        ret = t.be.be.iommufdBackendUnmapDma(t.ioasId, iova, size);
+      }
+      x.outcome = ret == 0 ? "ok" : "-" + errnoName(ret);
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_IOAS_UNMAP");
+        long last = iova + size - 1;
+        // the kernel walks the areas in the range in IOVA order, unmapping each that lies
+        // inside it, and stops with ENOENT at the first one the range cuts (areas before it
+        // stay unmapped); nothing in the range is ENOENT too
+        List<Long> removable = new ArrayList<>();
+        boolean cuts = false;
+        for (Map.Entry<Long, Long> a : t.kernel.entrySet()) {
+          if (Long.compareUnsigned(a.getKey(), last) <= 0
+              && Long.compareUnsigned(iova, a.getValue()) <= 0) {
+            if (Long.compareUnsigned(a.getKey(), iova) >= 0
+                && Long.compareUnsigned(a.getValue(), last) <= 0) {
+              removable.add(a.getKey());
+            } else {
+              cuts = true;
+              break;
+            }
+          }
+        }
+        if (!x.fired) {
+          String want = all ? null : cuts || removable.isEmpty() ? "ENOENT" : null;
+          eq(want, k.errno(), "the kernel's answer to the unmap");
+        }
+        eq(k.ok() || "ENOENT".equals(k.errno()) ? 0 : -Expect.errnoNumber(k.errno()), ret,
+            "unmap's return value (ENOENT is success)");
+        if (k.ok() || (!x.fired && "ENOENT".equals(k.errno()))) {
+          if (all && k.ok()) {
+            t.kernel.clear();
+          } else {
+            removable.forEach(t.kernel::remove);
+          }
+        }
+        if (!k.ok() && removable.isEmpty()) {
+          noLeak(x);
+        }
+        if (ret == 0) {
+          if ("ENOENT".equals(k.errno()) && cuts) {
+            x.met.add(Finding.UNMAP_ENOENT_IS_SUCCESS);
+            if (mode.tolerates(Finding.UNMAP_ENOENT_IS_SUCCESS)) {
+              // QEMU's view keeps the areas the kernel refused to cut
+              t.belief.clear();
+              t.belief.putAll(t.kernel);
+              return;
+            }
+          }
+          subtract(t.belief, iova, last);
+        }
+      };
+    });
+  }
+
+  // objects
+
+  private StateMachine.Action<World> allocIoas(World w, Choices c) {
+    List<Be> can = w.bes.stream().filter(b -> b.explicit > 0).toList();
+    int bi = w.bes.indexOf(can.get((int) c.below(can.size())));
+    int n = drawN(c);
+    return new Flow("alloc_ioas " + w.bes.get(bi).name + nText(n), n, x -> {
+      Be b = x.bes.get(bi);
+      IntRef id = new IntRef();
+      Errp err = Errp.local();
+      boolean ok = b.be.iommufdBackendAllocIoas(id, err);
+      x.outcome = ok ? "ok" : "failed";
+      if (ok) {
+        b.rawIoas.add(new Target(b, null, id.value));
+      }
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_IOAS_ALLOC");
+        eq(k.ok(), ok, "alloc_ioas succeeded iff the kernel's IOAS_ALLOC did");
+        if (ok) {
+          eq(k.field("out_ioas_id"), (long) id.value, "the IOAS id");
+        } else {
+          errpIs(err, "Failed to allocate ioas", k);
+          noLeak(x);
+        }
+        if (!x.fired) {
+          eq(true, ok, "alloc_ioas succeeded");
+        }
+      };
+    });
+  }
+
+  private static List<Dev> hwptHosts(World w) {
+    return w.attached().stream().filter(d -> d.be.explicit > 0 && !d.be.rawIoas.isEmpty())
+        .toList();
+  }
+
+  private StateMachine.Action<World> allocHwpt(World w, Choices c) {
+    List<Dev> hosts = hwptHosts(w);
+    Dev pick = hosts.get((int) c.below(hosts.size()));
+    int di = w.devs.indexOf(pick);
+    int pi = (int) c.below(pick.be.rawIoas.size());
+    boolean fault = c.percent(50);
+    int flags = (int) new long[] {0, 2, 1}[(int) c.below(3)];
+    int n = drawN(c);
+    return new Flow("alloc_hwpt dev " + pick.name + " pt " + pick.be.rawIoas.get(pi).label()
+        + " flags=" + flags + (fault ? " with faultq" : "") + nText(n), n, x -> {
+      Dev d = x.devs.get(di);
+      Be b = d.be;
+      Target pt = b.rawIoas.get(pi);
+      IntRef faultId = new IntRef();
+      IntRef faultFd = new IntRef();
+      Errp err = Errp.local();
+      boolean qok = !fault || b.be.iommufdBackendAllocFaultq(faultId, faultFd, err);
+      IntRef out = new IntRef();
+      Errp err2 = Errp.local();
+      boolean ok = qok && b.be.iommufdBackendAllocHwpt(d.v.devid, pt.ioasId, flags, 0, 0, 0,
+          faultId.value, out, err2);
+      if (qok && !ok && fault) {
+        // the caller's unwind: close the fault fd, then free the fault object
+        x.qemu.libc().close(faultFd.value);
+        b.be.iommufdBackendFreeId(faultId.value);
+      }
+      x.outcome = !qok ? "faultq failed" : ok ? "ok" : "failed";
+      if (ok) {
+        b.rawHwpts.add(new RawHwpt(b, out.value, pt, fault ? faultId.value : 0,
+            fault ? faultFd.value : -1));
+      }
+      x.check = () -> {
+        if (fault) {
+          KernelView.Call q = one(x, "IOMMU_FAULT_QUEUE_ALLOC");
+          eq(q.ok(), qok, "alloc_faultq succeeded iff the kernel's FAULT_QUEUE_ALLOC did");
+          if (qok) {
+            eq(q.field("out_fault_id"), (long) faultId.value, "the fault id");
+            eq(q.field("out_fault_fd"), (long) faultFd.value, "the fault fd");
+          } else {
+            errpIs(err, "IOMMU_FAULT_QUEUE_ALLOC failed", q);
+          }
+        }
+        if (qok) {
+          KernelView.Call k = one(x, "IOMMU_HWPT_ALLOC");
+          eq((long) (flags | (fault ? 4 : 0)), k.inField("flags"), "the flags sent");
+          eq(fault ? (long) faultId.value : 0L, k.inField("fault_id"), "the fault id sent");
+          eq(k.ok(), ok, "alloc_hwpt succeeded iff the kernel's HWPT_ALLOC did");
+          if (ok) {
+            eq(k.field("out_hwpt_id"), (long) out.value, "the HWPT id");
+            x.hwptFlags.put(b.name + "/" + out.value, (long) flags);
+          } else {
+            errpIs(err2, "Failed to allocate hwpt", k);
+          }
+        }
+        if (!ok) {
+          noLeak(x);
+        }
+      };
+    });
+  }
+
+  private StateMachine.Action<World> freeId(World w, Choices c) {
+    int kind = (int) c.below(4);
+    int bi = (int) c.below(2);
+    int idx = (int) c.below(8);
+    int n = drawN(c);
+    return new Flow("free_id " + new String[] {"raw hwpt", "raw ioas", "busy container ioas",
+        "stale id"}[kind] + " on " + w.bes.get(bi).name + " #" + idx + nText(n), n, x -> {
+      Be b = x.bes.get(bi);
+      switch (kind) {
+        case 0 -> freeRawHwpt(x, b, idx);
+        case 1 -> freeRawIoas(x, b, idx);
+        case 2 -> freeBusy(x, b, idx);
+        default -> freeStale(x, b, idx);
+      }
+    });
+  }
+
+  private static void freeRawHwpt(World x, Be b, int idx) {
+    if (b.rawHwpts.isEmpty()) {
+      x.outcome = "nothing";
+      x.check = () -> { };
+      return;
+    }
+    RawHwpt h = b.rawHwpts.get(idx % b.rawHwpts.size());
+    b.be.iommufdBackendFreeId(h.id());
+    x.outcome = "ok";
+    x.collect();
+    boolean freed = x.calls("IOMMU_DESTROY").stream().allMatch(KernelView.Call::ok);
+    if (freed) {
+      b.rawHwpts.remove(h);
+      x.hwptFlags.remove(b.name + "/" + h.id());
+      if (h.faultId() != 0) {
+        x.qemu.libc().close(h.faultFd());
+        b.be.iommufdBackendFreeId(h.faultId());
+      }
+    } else {
+      x.outcome = "refused";
+    }
+    x.check = () -> {
+      if (!x.fired) {
+        eq(true, freed, "the raw HWPT was freed");
+        eq(List.of(), x.calls("IOMMU_DESTROY").stream().filter(k -> !k.ok()).toList(),
+            "refused destroys");
+      }
+    };
+  }
+
+  private static void freeRawIoas(World x, Be b, int idx) {
+    List<Target> free = b.rawIoas.stream()
+        .filter(t -> b.rawHwpts.stream().noneMatch(h -> h.pt() == t)).toList();
+    if (free.isEmpty()) {
+      x.outcome = "nothing";
+      x.check = () -> { };
+      return;
+    }
+    Target t = free.get(idx % free.size());
+    b.be.iommufdBackendFreeId(t.ioasId);
+    x.outcome = "ok";
+    x.check = () -> {
+      KernelView.Call k = one(x, "IOMMU_DESTROY");
+      if (k.ok()) {
+        b.rawIoas.remove(t);
+      }
+      if (!x.fired) {
+        eq(null, k.errno(), "the kernel's answer to freeing an unused IOAS");
+      }
+      x.expectedErr = k.ok() ? List.of() : List.of("Failed to free id: " + t.ioasId + " "
+          + Expect.strerror(k.errno()));
+    };
+  }
+
+  private static void freeBusy(World x, Be b, int idx) {
+    List<Target> busy = x.containers.stream().filter(t -> t.be == b).toList();
+    if (busy.isEmpty()) {
+      x.outcome = "nothing";
+      x.check = () -> { };
+      return;
+    }
+    Target t = busy.get(idx % busy.size());
+    x.destroyErrorsExpected = true;
+    b.be.iommufdBackendFreeId(t.ioasId);
+    x.outcome = "refused";
+    x.check = () -> {
+      KernelView.Call k = one(x, "IOMMU_DESTROY");
+      eq("EBUSY", k.errno(), "the kernel's answer to freeing an IOAS with a HWPT on it");
+      x.expectedErr = List.of("Failed to free id: " + t.ioasId + " " + Expect.strerror("EBUSY"));
+    };
+  }
+
+  private static void freeStale(World x, Be b, int idx) {
+    int id = 4000 + idx;
+    boolean open = b.be.fd() >= 0;
+    x.destroyErrorsExpected = true;
+    b.be.iommufdBackendFreeId(id);
+    x.outcome = "refused";
+    x.check = () -> {
+      KernelView.Call k = one(x, "IOMMU_DESTROY");
+      String want = open ? "ENOENT" : "EBADF";
+      if (!x.fired) {
+        eq(want, k.errno(), "the kernel's answer to freeing id " + id);
+      }
+      x.expectedErr = List.of("Failed to free id: " + id + " " + Expect.strerror(k.errno()));
+    };
+  }
+
+  // dirty tracking, device info, invalidation
+
+  private StateMachine.Action<World> dirty(World w, Choices c) {
+    int ti = (int) c.below(w.containers.size());
+    boolean start = c.below(2) == 0;
+    int n = drawN(c);
+    return new Flow((start ? "dirty start " : "dirty stop ") + w.containers.get(ti).label()
+        + nText(n), n, x -> {
+      Target t = x.containers.get(ti);
+      Errp err = Errp.local();
+      List<VFIOIOASHwpt> list = List.copyOf(t.container.hwptList);
+      int ret = t.container.vfioContainerSetDirtyPageTracking(start, err);
+      x.outcome = ret == 0 ? "ok" : "-" + errnoName(ret);
+      x.check = () -> {
+        List<String> want = new ArrayList<>();
+        if (t.dirtySupported && t.dirtyStarted != start) {
+          for (VFIOIOASHwpt h : list) {
+            if (dirtyHwpt(x, t.be, h.hwptId)) {
+              want.add("IOMMU_HWPT_SET_DIRTY_TRACKING hwpt_id=" + h.hwptId + " flags="
+                  + (start ? 1 : 0));
+            }
+          }
+        }
+        List<String> seen = x.calls("IOMMU_HWPT_SET_DIRTY_TRACKING").stream()
+            .map(k -> k.request() + " hwpt_id=" + k.inField("hwpt_id") + " flags="
+                + k.inField("flags")).toList();
+        boolean allOk = x.calls("IOMMU_HWPT_SET_DIRTY_TRACKING").stream()
+            .allMatch(KernelView.Call::ok);
+        if (allOk) {
+          eq(want, seen, "SET_DIRTY_TRACKING calls");
+          eq(0, ret, "set_dirty_page_tracking's return");
+          if (t.dirtySupported) {
+            t.dirtyStarted = start;
+          }
+        } else {
+          eq(-Expect.errnoNumber("EINVAL"), ret, "a failed start/stop returns -EINVAL");
+        }
+        eq(t.dirtyStarted, t.container.dirtyPagesStarted, "dirty_pages_started");
+        eq(t.dirtySupported, t.container.dirtyPagesSupported, "dirty_pages_supported");
+      };
+    });
+  }
+
+  private StateMachine.Action<World> query(World w, Choices c) {
+    int ti = (int) c.below(w.containers.size());
+    int page = (int) c.below(48);
+    int pages = c.intBetween(1, 8);
+    boolean noClear = c.percent(30);
+    int n = drawN(c);
+    long iova = IOVA_BASE + page * World.PAGE;
+    long size = pages * World.PAGE;
+    return new Flow("get_dirty_bitmap " + w.containers.get(ti).label() + " iova=0x"
+        + Long.toHexString(iova) + " size=0x" + Long.toHexString(size)
+        + (noClear ? " no_clear" : "") + nText(n), n, x -> {
+      Target t = x.containers.get(ti);
+      long bitmap = x.qemu.libc().gMalloc0(8);
+      Errp err = Errp.local();
+      List<VFIOIOASHwpt> list = List.copyOf(t.container.hwptList);
+      int ret = t.container.iommufdQueryDirtyBitmap(bitmap, iova, size, noClear ? 1 : 0, err);
+      x.outcome = ret == 0 ? "ok" : "-" + errnoName(ret);
+      x.check = () -> {
+        List<KernelView.Call> calls = x.calls("IOMMU_HWPT_GET_DIRTY_BITMAP");
+        List<Long> want = new ArrayList<>();
+        for (VFIOIOASHwpt h : list) {
+          if (dirtyHwpt(x, t.be, h.hwptId)) {
+            want.add((long) h.hwptId);
+          }
+        }
+        KernelView.Call bad = calls.stream().filter(k -> !k.ok()).findFirst().orElse(null);
+        List<Long> seen = calls.stream().map(k -> k.inField("hwpt_id")).toList();
+        if (bad == null) {
+          eq(want, seen, "GET_DIRTY_BITMAP calls (one per dirty-tracking HWPT)");
+          eq(0, ret, "query's return");
+        } else {
+          eq(want.subList(0, calls.size()), seen, "GET_DIRTY_BITMAP calls up to the failure");
+          eq(-Expect.errnoNumber("EINVAL"), ret, "a failed query returns -EINVAL");
+          errpIs(err, "IOMMU_HWPT_GET_DIRTY_BITMAP (iova: 0x" + Long.toHexString(iova)
+              + " size: 0x" + Long.toHexString(size) + ") failed", bad);
+        }
+        for (KernelView.Call k : calls) {
+          eq(noClear ? 1L : 0L, k.inField("flags"), "the NO_CLEAR flag");
+          eq(World.PAGE, k.inField("page_size"), "the page size");
+        }
+      };
+    });
+  }
+
+  private StateMachine.Action<World> deviceInfo(World w, Choices c) {
+    List<Dev> on = w.attached();
+    int di = w.devs.indexOf(on.get((int) c.below(on.size())));
+    int n = drawN(c);
+    return new Flow("get_device_info " + w.devs.get(di).name + nText(n), n, x -> {
+      Dev d = x.devs.get(di);
+      IntRef type = new IntRef();
+      LongRef caps = new LongRef();
+      IntRef pasid = new IntRef();
+      Errp err = Errp.local();
+      long data = x.qemu.libc().gMalloc0(64);
+      boolean ok = d.be.be.iommufdBackendGetDeviceInfo(d.v.devid, type, data, 64, caps, pasid,
+          err);
+      x.outcome = ok ? "ok" : "failed";
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_GET_HW_INFO");
+        eq(k.ok(), ok, "get_device_info succeeded iff GET_HW_INFO did");
+        eq((long) d.v.devid, k.inField("dev_id"), "the dev_id asked");
+        if (ok) {
+          eq(k.field("out_data_type"), type.value & 0xffffffffL, "the data type");
+          eq(d.dirty ? 1L : 0L, caps.value & 1, "the dirty-tracking capability");
+          eq(d.pasidBits, pasid.value, "max_pasid_log2");
+        } else {
+          errpIs(err, "Failed to get hardware info", k);
+        }
+        if (!x.fired) {
+          eq(true, ok, "get_device_info succeeded");
+        }
+      };
+    });
+  }
+
+  private StateMachine.Action<World> invalidate(World w, Choices c) {
+    List<RawHwpt> all = new ArrayList<>();
+    w.bes.forEach(b -> all.addAll(b.rawHwpts));
+    int hi = (int) c.below(all.size());
+    int entries = (int) c.below(3);
+    int n = drawN(c);
+    return new Flow("invalidate_cache hwpt#" + hi + " entries=" + entries + nText(n), n, x -> {
+      List<RawHwpt> now = new ArrayList<>();
+      x.bes.forEach(b -> now.addAll(b.rawHwpts));
+      RawHwpt h = now.get(hi);
+      IntRef num = new IntRef();
+      num.value = entries;
+      Errp err = Errp.local();
+      long data = x.qemu.libc().gMalloc0(64);
+      boolean ok = h.be().be.iommufdBackendInvalidateCache(h.id(), 0xbaddad, 16, num, data,
+          err);
+      x.outcome = ok ? "ok" : "failed";
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_HWPT_INVALIDATE");
+        eq(k.ok(), ok, "invalidate_cache succeeded iff the kernel's HWPT_INVALIDATE did");
+        eq(k.field("entry_num"), num.value & 0xffffffffL, "entry_num written back");
+        if (!ok) {
+          errpIs(err, "IOMMU_HWPT_INVALIDATE failed: total " + entries + " entries, processed "
+              + k.field("entry_num") + " entries", k);
+        }
+      };
+    });
+  }
+
+  private StateMachine.Action<World> onlyMigratable(World w, Choices c) {
+    boolean on = c.below(2) == 1;
+    return new Flow("only_migratable " + on, 0, x -> {
+      x.qemu.migration().setOnlyMigratable(on);
+      x.onlyMigratable = on;
+      x.check = () -> eq(List.of(), x.stepCalls.stream()
+          .filter(k -> !k.syscall().equals("write")).toList(), "syscalls");
+    });
+  }
+
+  /** After a failed flow: the kernel's state is what it was before the flow. */
+  private static void noLeak(World x) {
+    String before = KernelView.dump(x.dumpBefore).objectTable();
+    String after = KernelView.dump(x.host.stateDump()).objectTable();
+    if (!before.equals(after)) {
+      fail("the failed flow left the kernel changed:\nbefore:\n" + before + "after:\n" + after);
+    }
+  }
+
+  // ---- invariants ----
+
+  @Override
+  public List<Invariant<World>> invariants() {
+    return BackendInvariants.all(mode);
+  }
+}

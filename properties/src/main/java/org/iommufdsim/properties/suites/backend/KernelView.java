@@ -1,0 +1,172 @@
+package org.iommufdsim.properties.suites.backend;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the kernel says, read from the host's public outputs only: its syscall trace
+ * ({@code Host.trace()}) as calls with their inputs, outputs and answers, and its state dump
+ * ({@code Host.stateDump()}) as contexts, objects, IOAS areas and the process's fds. This is the
+ * independent side every backend property compares QEMU's output and bookkeeping with.
+ */
+final class KernelView {
+  private KernelView() {}
+
+  /** One system call as the kernel answered it; {@code errno} null on success. */
+  record Call(String syscall, String request, int fd, Map<String, String> in,
+      Map<String, String> out, long ret, String errno) {
+    boolean ok() {
+      return errno == null;
+    }
+
+    /** A field after the call: the written-back value if any, else the value passed in. */
+    long field(String name) {
+      String v = out.containsKey(name) ? out.get(name) : in.get(name);
+      if (v == null) {
+        throw new IllegalStateException("no field " + name + " in " + this);
+      }
+      return num(v);
+    }
+
+    long inField(String name) {
+      return num(in.get(name));
+    }
+  }
+
+  private static final Pattern IOCTL = Pattern.compile(
+      "^ioctl\\((-?\\d+), (\\w+), \\{(.*?)\\}\\)(?: => \\{(.*?)\\})? = "
+          + "(?:-1 (E[A-Z0-9]+)(?: \\(.*\\))?|(-?\\d+))$");
+  private static final Pattern OTHER = Pattern.compile(
+      "^(\\w+)\\((.*?)\\) = (?:-1 (E[A-Z0-9]+)(?: \\(.*\\))?|(-?\\d+))$");
+
+  static long num(String v) {
+    v = v.strip();
+    if (v.startsWith("0x")) {
+      return Long.parseUnsignedLong(v.substring(2), 16);
+    }
+    return Long.parseLong(v);
+  }
+
+  /** The calls among {@code lines} (host trace lines); comments and unparsed lines skipped. */
+  static List<Call> calls(List<String> lines) {
+    List<Call> out = new ArrayList<>();
+    for (String raw : lines) {
+      if (raw.stripLeading().startsWith("#")) {
+        continue;
+      }
+      String l = raw.replaceFirst("^pid \\d+: ", "");
+      Matcher m = IOCTL.matcher(l);
+      if (m.matches()) {
+        out.add(new Call("ioctl", m.group(2), Integer.parseInt(m.group(1)), fields(m.group(3)),
+            fields(m.group(4)), m.group(6) != null ? Long.parseLong(m.group(6)) : -1,
+            m.group(5)));
+        continue;
+      }
+      m = OTHER.matcher(l);
+      if (m.matches()) {
+        String arg = m.group(2);
+        int fd = -1;
+        if (arg.matches("-?\\d+")) {
+          fd = Integer.parseInt(arg);
+        }
+        out.add(new Call(m.group(1), arg, fd, Map.of(), Map.of(),
+            m.group(4) != null ? Long.parseLong(m.group(4)) : -1, m.group(3)));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> fields(String s) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (s == null || s.isBlank()) {
+      return m;
+    }
+    for (String kv : s.split(", ")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        m.put(kv.substring(0, eq), kv.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+
+  /** One IOAS of the dump: its alignment, areas and reserved ranges ({first, last} pairs). */
+  record Ioas(long align, List<long[]> areas, List<long[]> reserved) {}
+
+  /** One iommufd context: its object lines (as dumped) and IOASes by id. */
+  record Ctx(List<String> objects, Map<Integer, Ioas> ioas) {}
+
+  /** The dump: contexts in creation order, and the fds of each pid. */
+  record Dump(String text, List<Ctx> ctxs, Map<Integer, Map<Integer, String>> fds) {
+    /** The object lines of every context, without the {@code users=} counts' noise kept. */
+    String objectTable() {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < ctxs.size(); i++) {
+        sb.append("ctx ").append(i).append('\n');
+        ctxs.get(i).objects().forEach(o -> sb.append("  ").append(o).append('\n'));
+      }
+      fds.forEach((pid, m) -> sb.append("pid ").append(pid).append(" fds ").append(m)
+          .append('\n'));
+      return sb.toString();
+    }
+  }
+
+  private static final Pattern ID = Pattern.compile("^  id (\\d+) (\\w+).*$");
+  private static final Pattern RANGE = Pattern.compile(
+      "^    (area|reserved) 0x([0-9a-f]+)-0x([0-9a-f]+).*$");
+  private static final Pattern FDS = Pattern.compile("^pid (\\d+)(?: exited)? fds(.*)$");
+
+  static Dump dump(String text) {
+    List<Ctx> ctxs = new ArrayList<>();
+    Map<Integer, Map<Integer, String>> fds = new TreeMap<>();
+    Ctx cur = null;
+    int curIoas = -1;
+    for (String l : text.split("\n")) {
+      if (l.startsWith("ctx ")) {
+        cur = new Ctx(new ArrayList<>(), new TreeMap<>());
+        ctxs.add(cur);
+        curIoas = -1;
+        continue;
+      }
+      Matcher m = ID.matcher(l);
+      if (m.matches() && cur != null) {
+        String line = l.strip();
+        int nl = line.indexOf('\n');
+        cur.objects().add(nl < 0 ? line : line.substring(0, nl));
+        curIoas = -1;
+        if (m.group(2).equals("IOAS")) {
+          curIoas = Integer.parseInt(m.group(1));
+          Matcher a = Pattern.compile("align=(\\d+)").matcher(l);
+          cur.ioas().put(curIoas, new Ioas(a.find() ? Long.parseLong(a.group(1)) : 1,
+              new ArrayList<>(), new ArrayList<>()));
+        }
+        continue;
+      }
+      m = RANGE.matcher(l);
+      if (m.matches() && cur != null && curIoas >= 0) {
+        long[] r = {Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16)};
+        Ioas io = cur.ioas().get(curIoas);
+        (m.group(1).equals("area") ? io.areas() : io.reserved()).add(r);
+        continue;
+      }
+      m = FDS.matcher(l);
+      if (m.matches()) {
+        Map<Integer, String> f = new TreeMap<>();
+        for (String p : m.group(2).strip().split(" ")) {
+          int eq = p.indexOf('=');
+          if (eq > 0) {
+            f.put(Integer.parseInt(p.substring(0, eq)), p.substring(eq + 1));
+          }
+        }
+        fds.put(Integer.parseInt(m.group(1)), f);
+        cur = null;
+      }
+    }
+    return new Dump(text, ctxs, fds);
+  }
+}
