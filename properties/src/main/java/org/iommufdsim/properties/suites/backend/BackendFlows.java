@@ -409,6 +409,13 @@ public final class BackendFlows implements StateMachine<World> {
         } else {
           noLeak(x);
         }
+        if (x.fired && resync(x, t)) {
+          x.met.add(Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK);
+          if (mode.tolerates(Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK)) {
+            t.belief.clear();
+            t.belief.putAll(t.kernel);
+          }
+        }
         x.expectedErr = "EFAULT".equals(k.errno())
             ? List.of("warning: IOMMU_IOAS_MAP failed: Bad address, PCI BAR?") : List.of();
       };
@@ -442,6 +449,24 @@ public final class BackendFlows implements StateMachine<World> {
       }
     }
     return null;
+  }
+
+  /**
+   * After an injected failure the kernel's rules cannot say how far the call got: takes the
+   * IOAS's areas from the kernel, and answers whether they differ from what the rules said.
+   */
+  private static boolean resync(World x, Target t) {
+    KernelView.Ctx ctx = ctxOf(x, KernelView.dump(x.host.stateDump()), t.be);
+    KernelView.Ioas io = ctx == null ? null : ctx.ioas().get(t.ioasId);
+    if (io == null) {
+      return false;
+    }
+    TreeMap<Long, Long> real = new TreeMap<>();
+    io.areas().forEach(r -> real.put(r[0], r[1]));
+    boolean differs = !real.equals(t.kernel);
+    t.kernel.clear();
+    t.kernel.putAll(real);
+    return differs;
   }
 
   static KernelView.Ctx ctxOf(World x, KernelView.Dump d, Be b) {
@@ -531,6 +556,14 @@ public final class BackendFlows implements StateMachine<World> {
         }
         if (!k.ok() && removable.isEmpty()) {
           noLeak(x);
+        }
+        if (x.fired && resync(x, t)) {
+          x.met.add(Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK);
+          if (mode.tolerates(Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK)) {
+            t.belief.clear();
+            t.belief.putAll(t.kernel);
+            return;
+          }
         }
         if (ret == 0) {
           if ("ENOENT".equals(k.errno()) && cuts) {

@@ -29,7 +29,14 @@ public enum Finding {
    * #11: an {@code IOMMU_IOAS_IOVA_RANGES} failure only warns and the container falls back to a
    * 64-bit range; tolerated in "QEMU prints only the expected messages".
    */
-  IOVA_RANGES_FAILURE_ONLY_WARNS(11);
+  IOVA_RANGES_FAILURE_ONLY_WARNS(11),
+  /**
+   * New (FINDINGS-backend.md #B1): {@code IOMMU_IOAS_MAP}/{@code _UNMAP} can fail after the
+   * kernel did the work (the copy of the answer back to user space fails: EFAULT), and QEMU then
+   * believes the range unmapped (map) or still mapped (unmap). Tolerated in "QEMU's mappings
+   * agree with the kernel's" only for a step whose failure was injected.
+   */
+  ANSWER_COPY_FAILURE_AFTER_THE_WORK(0);
 
   private final int readmeRow;
 

@@ -1,0 +1,48 @@
+package org.iommufdsim.properties.suites.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.iommufdsim.properties.engine.Program;
+import org.iommufdsim.properties.engine.PropertyCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves that each known QEMU finding the backend suites tolerate is really met: with its
+ * tolerance off, the property finds it from a fixed seed within a bounded number of tries, under
+ * the expected invariant, and shrinks it to a small program.
+ */
+class BackendFindingsTest {
+  private static Program.Run finds(boolean failNth, Finding f, int tries, String label,
+      int maxSteps) {
+    BackendFlows m = new BackendFlows("strict-" + f, BackendFlows.Mode.strict(failNth, f));
+    PropertyCheck.Result r = PropertyCheck.check(m, 1, new PropertyCheck.Config(tries, 40, 1_000));
+    assertThat(r.passed()).as(f + " found within " + tries + " tries").isFalse();
+    Program.Run shrunk = r.counterexample().shrunk().run();
+    System.out.println(PropertyCheck.report(r));
+    assertThat(shrunk.failure().label()).isEqualTo(label);
+    assertThat(shrunk.steps()).hasSizeLessThanOrEqualTo(maxSteps);
+    return shrunk;
+  }
+
+  @Test
+  void unmapCuttingAnArea_qemuBelievesItGone() {
+    Program.Run s = finds(false, Finding.UNMAP_ENOENT_IS_SUCCESS, 20,
+        BackendInvariants.MAPPINGS, 4);
+    assertThat(s.steps().getLast().description()).startsWith("unmap ");
+    assertThat(s.failure().message()).contains("the kernel maps").contains("QEMU believes");
+  }
+
+  @Test
+  void answerCopyFailure_mapDoneButQemuBelievesItFailed() {
+    Program.Run s = finds(true, Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK, 40,
+        BackendInvariants.MAPPINGS, 5);
+    assertThat(s.steps().getLast().outcome()).isEqualTo("fired:-EFAULT");
+  }
+
+  @Test
+  void failedAttachToExistingContainer_buildsASecondContainer() {
+    Program.Run s = finds(true, Finding.ATTACH_EXISTING_FAILURE_BUILDS_SECOND_CONTAINER, 200,
+        BackendInvariants.ONE_CONTAINER, 4);
+    assertThat(s.steps().getLast().description()).startsWith("attach ");
+  }
+}
