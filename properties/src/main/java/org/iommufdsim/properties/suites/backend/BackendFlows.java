@@ -50,7 +50,7 @@ public final class BackendFlows implements StateMachine<World> {
   }
 
   private static final long IOVA_BASE = 0x1000000;
-  private static final int MAX_FAIL_NTH = 14;
+  private static final int MAX_FAIL_NTH = 30;
 
   private final String name;
   private final Mode mode;
@@ -271,6 +271,7 @@ public final class BackendFlows implements StateMachine<World> {
         + nText(n), n, x -> {
       Dev d = x.devs.get(di);
       Be b = x.bes.get(bi);
+      int usersBefore = b.be.users();
       VFIODevice v = new VFIODevice(d.name, b.be);
       Errp err = Errp.local();
       x.attachStep = true;
@@ -287,44 +288,110 @@ public final class BackendFlows implements StateMachine<World> {
         if (!x.fired && !ok) {
           fail("attach failed without an injected failure: " + err.pretty());
         }
+        KernelView.Call inj = x.stepCalls.stream().filter(KernelView.Call::injected)
+            .findFirst().orElse(null);
+        String injMsg = inj == null ? null : attachMessage(x, inj, b);
+        List<String> failTrace = x.stepTrace.stream()
+            .filter(l -> l.startsWith("iommufd_cdev_fail_attach_existing_container ")).toList();
+        if (!failTrace.isEmpty()) {
+          eq(injMsg == null ? List.of() : List.of(
+              "iommufd_cdev_fail_attach_existing_container  " + injMsg), failTrace,
+              "the trace of a failed attach to an existing container");
+        }
+        List<String> conn = x.stepTrace.stream().filter(l ->
+            l.startsWith("iommufd_backend_connect ") || l.startsWith("iommufd_backend_disconnect "))
+            .toList();
+        boolean bound = !x.calls("VFIO_DEVICE_BIND_IOMMUFD").isEmpty();
         if (!ok) {
           noLeak(x);
-          x.expectedErr = null;
-          x.allowedErr = List.of("warning: Cannot get IOVA ranges: .*",
-              "Fallback to default 64bit IOVA range and 4K page size", "Failed to free id: .*",
-              "detach .* failed: .*");
+          if (injMsg != null) {
+            eq(injMsg, err.pretty(), "the error of the failed attach");
+          }
+          eq(bound ? List.of(connectLine(b, fdAfterConnect(x, b, usersBefore), usersBefore + 1),
+              "iommufd_backend_disconnect fd=" + (b.owned && usersBefore == 0 ? -1 : b.be.fd())
+                  + " users=" + usersBefore) : List.of(), conn, "connect/disconnect traced");
+          // a new HWPT attached before the failure already warned, as QEMU does
+          List<String> warn = new ArrayList<>();
+          for (KernelView.Call h : x.calls("IOMMU_HWPT_ALLOC")) {
+            boolean attachedToIt = x.calls("VFIO_DEVICE_ATTACH_IOMMUFD_PT").stream()
+                .anyMatch(a -> a.ok() && a.inField("pt_id") == h.field("out_hwpt_id"));
+            boolean dirtyContainer = x.containers.stream().anyMatch(ct -> ct.be == b
+                && ct.dirtySupported && ct.ioasId == h.inField("pt_id"));
+            if (h.ok() && attachedToIt && !d.dirty && dirtyContainer) {
+              warn.add("warning: IOMMU instance for device " + d.name
+                  + " doesn't support dirty tracking");
+            }
+          }
+          x.expectedErr = warn;
           return;
         }
+        eq(List.of(connectLine(b, b.be.fd(), usersBefore + 1)), conn, "connect traced");
         eq(true, v.hwpt != null && v.bcontainer != null, "the device has a HWPT and a container");
         KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
         eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
+        eq((long) b.be.fd(), bind.inField("iommufd"), "the iommufd bound to");
         Target t = targetOf(x, v.bcontainer);
         boolean newHwpt = x.calls("IOMMU_HWPT_ALLOC").stream().anyMatch(KernelView.Call::ok);
         if (dirtyHwpt(x, b, v.hwpt.hwptId)) {
           t.dirtySupported = t.dirtySupported || newHwpt;
         }
+        eq(t.dirtySupported, v.bcontainer.dirtyPagesSupported, "dirty_pages_supported");
+        eq(dirtyHwpt(x, b, v.hwpt.hwptId), v.iommuDirtyTracking, "iommu_dirty_tracking");
         List<String> want = new ArrayList<>();
         if (newHwpt && !d.dirty && t.dirtySupported) {
           want.add("warning: IOMMU instance for device " + d.name
               + " doesn't support dirty tracking");
         }
-        if (x.fired) {
-          x.expectedErr = null;
-          x.allowedErr = List.of("warning: IOMMU instance for device .* doesn't support dirty"
-              + " tracking", "warning: Cannot get IOVA ranges: .*",
-              "Fallback to default 64bit IOVA range and 4K page size", "Failed to free id: .*");
-          if (x.stepErr.stream().anyMatch(l -> l.startsWith("warning: Cannot get IOVA"))) {
-            x.met.add(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS);
-            if (!mode.tolerates(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS)) {
-              fail("IOVA_RANGES failed and the attach went on with a default range: "
-                  + x.stepErr);
-            }
+        if (inj != null && inj.request().equals("IOMMU_IOAS_IOVA_RANGES")) {
+          want.add("warning: " + injMsg
+              + "\nFallback to default 64bit IOVA range and 4K page size");
+          x.met.add(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS);
+          if (!mode.tolerates(Finding.IOVA_RANGES_FAILURE_ONLY_WARNS)) {
+            fail("IOVA_RANGES failed (" + inj.errno() + ") and the attach went on with a"
+                + " default range: " + x.stepErr);
           }
-        } else {
-          x.expectedErr = want;
+          eq(World.PAGE, v.bcontainer.pgsizes, "the fallback page size");
         }
+        x.expectedErr = want;
       };
     });
+  }
+
+  private static String connectLine(Be b, int fd, int users) {
+    return "iommufd_backend_connect fd=" + fd + " owned=" + (b.owned ? 1 : 0) + " users="
+        + users;
+  }
+
+  private static int fdAfterConnect(World x, Be b, int usersBefore) {
+    if (b.owned && usersBefore == 0) {
+      for (KernelView.Call k : x.stepCalls) {
+        if (k.syscall().equals("open") && k.request().contains("/dev/iommu") && k.ok()) {
+          return (int) k.ret();
+        }
+      }
+    }
+    return b.be.fd();
+  }
+
+  /** What QEMU's attach says when {@code k} (the injected failure) failed. */
+  private static String attachMessage(World x, KernelView.Call k, Be b) {
+    String err = k.errno() == null ? "?" : Expect.strerror(k.errno());
+    String req = k.syscall().equals("ioctl") ? k.request() : k.syscall();
+    return switch (req) {
+      case "open" -> k.request().contains("/dev/vfio/devices/")
+          ? "Failed to open " + k.request().replace("\"", "")
+          : "Could not open '/dev/iommu': " + err;
+      case "VFIO_DEVICE_BIND_IOMMUFD" -> "error bind device fd=" + k.fd() + " to iommufd="
+          + k.inField("iommufd") + ": " + err;
+      case "IOMMU_IOAS_ALLOC" -> "Failed to allocate ioas: " + err;
+      case "IOMMU_GET_HW_INFO" -> "Failed to get hardware info: " + err;
+      case "IOMMU_HWPT_ALLOC" -> "Failed to allocate hwpt: " + err;
+      case "VFIO_DEVICE_ATTACH_IOMMUFD_PT" -> "[iommufd=" + x.devIommufd.get(k.fd())
+          + "] error attach " + x.devNames.get(k.fd()) + " (" + k.fd() + ") to id="
+          + k.inField("pt_id") + ": " + err;
+      case "IOMMU_IOAS_IOVA_RANGES" -> "Cannot get IOVA ranges: " + err;
+      default -> null;
+    };
   }
 
   private static void recordHwptFlags(World x, Be b) {
@@ -357,6 +424,9 @@ public final class BackendFlows implements StateMachine<World> {
     return new Flow("detach " + pick.name + nText(n), n, x -> {
       Dev d = x.devs.get(di);
       VFIODevice v = d.v;
+      int usersBefore = d.be.be.users();
+      int fdBefore = d.be.be.fd();
+      boolean ownedBe = d.be.owned;
       VfioIommufd.iommufdCdevDetach(v);
       d.v = null;
       d.be = null;
@@ -367,6 +437,10 @@ public final class BackendFlows implements StateMachine<World> {
           x.expectedErr = null;
           x.allowedErr = List.of("detach .* failed: .*", "Failed to free id: .*");
         }
+        eq(List.of("iommufd_backend_disconnect fd=" + (ownedBe && usersBefore == 1 ? -1 : fdBefore)
+            + " users=" + (usersBefore - 1)), x.stepTrace.stream()
+            .filter(l -> l.startsWith("iommufd_backend_disconnect ")).toList(),
+            "disconnect traced");
         eq(List.of(Integer.toString(v.fd)), x.stepCalls.stream()
             .filter(k -> k.syscall().equals("close") && k.request().equals("" + v.fd))
             .map(KernelView.Call::request).toList(), "the device fd is closed");

@@ -19,7 +19,7 @@ final class KernelView {
 
   /** One system call as the kernel answered it; {@code errno} null on success. */
   record Call(String syscall, String request, int fd, Map<String, String> in,
-      Map<String, String> out, long ret, String errno) {
+      Map<String, String> out, long ret, String errno, boolean injected) {
     boolean ok() {
       return errno == null;
     }
@@ -55,8 +55,10 @@ final class KernelView {
   /** The calls among {@code lines} (host trace lines); comments and unparsed lines skipped. */
   static List<Call> calls(List<String> lines) {
     List<Call> out = new ArrayList<>();
+    boolean fired = false;
     for (String raw : lines) {
       if (raw.stripLeading().startsWith("#")) {
+        fired |= raw.contains("fail-nth fired");
         continue;
       }
       String l = raw.replaceFirst("^pid \\d+: ", "");
@@ -64,7 +66,8 @@ final class KernelView {
       if (m.matches()) {
         out.add(new Call("ioctl", m.group(2), Integer.parseInt(m.group(1)), fields(m.group(3)),
             fields(m.group(4)), m.group(6) != null ? Long.parseLong(m.group(6)) : -1,
-            m.group(5)));
+            m.group(5), fired));
+        fired = false;
         continue;
       }
       m = OTHER.matcher(l);
@@ -75,7 +78,8 @@ final class KernelView {
           fd = Integer.parseInt(arg);
         }
         out.add(new Call(m.group(1), arg, fd, Map.of(), Map.of(),
-            m.group(4) != null ? Long.parseLong(m.group(4)) : -1, m.group(3)));
+            m.group(4) != null ? Long.parseLong(m.group(4)) : -1, m.group(3), fired));
+        fired = false;
       }
     }
     return out;

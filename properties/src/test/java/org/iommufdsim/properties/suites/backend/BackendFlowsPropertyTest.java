@@ -15,7 +15,7 @@ class BackendFlowsPropertyTest {
   @Test
   void backendFlows_holdTheirInvariants() {
     PropertyCheck.Result r = Verify.holds(BackendFlows.flows(),
-        new PropertyCheck.Config(60, 40, 2_000));
+        new PropertyCheck.Config(300, 40, 2_000));
     System.out.println(PropertyCheck.report(r));
     // every kind of action ran, and the flows did succeed
     r.coverage().forEach((action, outcomes) -> assertThat(outcomes).as(action).isNotEmpty());
