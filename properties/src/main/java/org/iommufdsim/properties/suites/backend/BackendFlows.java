@@ -106,7 +106,13 @@ public final class BackendFlows implements StateMachine<World> {
   }
 
   private int drawN(Choices c) {
-    return mode.failNth() && c.percent(85) ? c.intBetween(1, MAX_FAIL_NTH) : 0;
+    if (!mode.failNth()) {
+      return 0;
+    }
+    // both draws always made, so that shrinking "no injection" keeps the later draws in place
+    boolean inject = c.percent(85);
+    int n = c.intBetween(1, MAX_FAIL_NTH);
+    return inject ? n : 0;
   }
 
   private static String nText(int n) {
@@ -154,7 +160,9 @@ public final class BackendFlows implements StateMachine<World> {
         type("get_device_info", 1, w -> !w.attached().isEmpty(), this::deviceInfo),
         type("invalidate_cache", 1, w -> w.bes.stream().anyMatch(b -> !b.rawHwpts.isEmpty()),
             this::invalidate),
-        type("only_migratable", 1, w -> true, this::onlyMigratable));
+        type("only_migratable", 1, w -> true, this::onlyMigratable),
+        type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
+            && w.owned.rawIoas.isEmpty(), this::cprInheritConnect));
   }
 
   private static boolean canDisconnect(Be b) {
@@ -1000,6 +1008,65 @@ public final class BackendFlows implements StateMachine<World> {
         if (!ok) {
           errpIs(err, "IOMMU_HWPT_INVALIDATE failed: total " + entries + " entries, processed "
               + k.field("entry_num") + " entries", k);
+        }
+      };
+    });
+  }
+
+  /**
+   * A CPR restart's first connect of the owned backend: the fd saved under its name (here one
+   * the previous process used, with an IOAS mapping anonymous memory) is reused by
+   * {@code cpr_open_fd}; {@code IOMMU_IOAS_CHANGE_PROCESS} then refuses, so CPR is blocked, and
+   * with {@code --only-migratable} the connect fails.
+   */
+  private StateMachine.Action<World> cprInheritConnect(World w, Choices c) {
+    return new Flow("cpr_inherit_connect iommufd0", 0, x -> {
+      Be b = x.owned;
+      int fd = x.qemu.libc().open("/dev/iommu");
+      org.iommufdsim.backend.IOMMUFDBackend src =
+          new org.iommufdsim.backend.IOMMUFDBackend(x.qemu, "cpr-source");
+      src.iommufdBackendSetFd(Integer.toString(fd), Errp.abort());
+      IntRef ioas = new IntRef();
+      src.iommufdBackendAllocIoas(ioas, Errp.abort());
+      int mret = src.iommufdBackendMapDma(ioas.value, IOVA_BASE, World.PAGE, x.ram, false);
+      x.qemu.cpr().cprSaveFd(b.name, 0, fd);
+      Errp err = Errp.local();
+      boolean ok = b.be.iommufdBackendConnect(err);
+      x.outcome = ok ? "ok" : "failed";
+      if (ok) {
+        b.explicit++;
+        Target t = new Target(b, null, ioas.value);
+        if (mret == 0) {
+          t.kernel.put(IOVA_BASE, IOVA_BASE + World.PAGE - 1);
+          t.belief.put(IOVA_BASE, IOVA_BASE + World.PAGE - 1);
+        }
+        b.rawIoas.add(t);
+      }
+      x.check = () -> {
+        eq(0, mret, "the previous process's map");
+        KernelView.Call probe = one(x, "IOMMU_IOAS_CHANGE_PROCESS");
+        eq((long) fd, (long) probe.fd(), "the probe uses the inherited fd");
+        eq("EINVAL", probe.errno(), "CHANGE_PROCESS with an anonymous mapping");
+        eq(!x.onlyMigratable, ok, "connect succeeded (blocked CPR is an error only with"
+            + " --only-migratable)");
+        List<String> conn = x.stepTrace.stream()
+            .filter(l -> l.startsWith("iommufd_backend_connect ")).toList();
+        if (ok) {
+          eq(fd, b.be.fd(), "the backend's fd");
+          eq(true, b.be.cprBlocker() != null, "a CPR blocker is installed");
+          eq(List.of(connectLine(b, fd, 1)), conn, "connect traced");
+        } else {
+          eq("disallowing migration blocker (--only-migratable) for: vfio iommufd backend does"
+              + " not support IOMMU_IOAS_CHANGE_PROCESS", err.pretty(), "the connect error");
+          eq(List.of(), conn, "a failed connect is not traced");
+          eq(List.of("" + fd), x.stepCalls.stream().filter(k -> k.syscall().equals("close"))
+              .map(KernelView.Call::request).toList(), "the inherited fd is closed");
+          if (x.qemu.cpr().cprFindFd(b.name, 0) >= 0) {
+            x.met.add(Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION);
+            if (mode.tolerates(Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION)) {
+              x.qemu.cpr().cprDeleteFd(b.name, 0); // the cpr_delete_fd QEMU leaves out
+            }
+          }
         }
       };
     });
