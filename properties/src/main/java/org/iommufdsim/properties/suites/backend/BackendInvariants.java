@@ -58,6 +58,21 @@ final class BackendInvariants {
         return b.name + " has users=" + b.be.users() + ", connects minus disconnects say "
             + w.expectedUsers(b);
       }
+      if (b.be.iommufdBackendCanBeDeleted() != (b.be.users() == 0)) {
+        return b.name + ": can_be_deleted is " + b.be.iommufdBackendCanBeDeleted() + " with "
+            + b.be.users() + " users";
+      }
+      // CPR: with users, either the vmstate is registered or a blocker is installed (the
+      // latter iff the first connect's CHANGE_PROCESS probe was refused); without, neither
+      long vm = w.qemu.migration().vmstates().stream().filter(v -> v.opaque() == b.be).count();
+      boolean blocker = b.be.cprBlocker() != null
+          && w.qemu.migration().blockers().contains(b.be.cprBlocker());
+      if (b.be.users() == 0 ? vm != 0 || b.be.cprBlocker() != null
+          : vm != (b.cprBlocked ? 0 : 1) || blocker != b.cprBlocked) {
+        return b.name + " with " + b.be.users() + " users: " + vm + " vmstates, blocker "
+            + b.be.cprBlocker() + " (the probe was " + (b.cprBlocked ? "refused" : "accepted")
+            + ")";
+      }
     }
     return null;
   }

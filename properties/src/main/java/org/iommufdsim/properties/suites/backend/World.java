@@ -38,6 +38,8 @@ final class World {
     final int passedFd;
     /** Successful explicit connects minus disconnects (VFIO devices are counted apart). */
     int explicit;
+    /** Whether the CHANGE_PROCESS probe of the current first user was refused. */
+    boolean cprBlocked;
     final List<Target> rawIoas = new ArrayList<>();
     final List<RawHwpt> rawHwpts = new ArrayList<>();
 
@@ -226,6 +228,15 @@ final class World {
     List<String> e = qemu.stderr().lines();
     stepErr = List.copyOf(e.subList(errMark, e.size()));
     derivedTrace = Expect.traceFor(stepCalls, devNames, devIommufd, attachStep);
+    for (KernelView.Call k : stepCalls) {
+      if (k.request().equals("IOMMU_IOAS_CHANGE_PROCESS")) {
+        for (Be b : bes) {
+          if (b.be.fd() == k.fd() && b.be.users() > 0) {
+            b.cprBlocked = !k.ok();
+          }
+        }
+      }
+    }
   }
 
   List<KernelView.Call> calls(String request) {

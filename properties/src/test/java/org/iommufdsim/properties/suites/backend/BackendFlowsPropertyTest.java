@@ -22,4 +22,15 @@ class BackendFlowsPropertyTest {
     assertThat(r.coverage().get("map")).containsKey("ok");
     assertThat(r.coverage().get("attach")).containsKey("ok");
   }
+
+  @Test
+  void sameSeed_sameReportAndSameHostTrace() {
+    PropertyCheck.Config cfg = new PropertyCheck.Config(20, 40, 500);
+    String a = PropertyCheck.report(PropertyCheck.check(BackendFlows.failNth(), 77, cfg));
+    String b = PropertyCheck.report(PropertyCheck.check(BackendFlows.failNth(), 77, cfg));
+    assertThat(a).isEqualTo(b).contains("passed, 20 tries from seed 77");
+    World w1 = BackendFlows.flows().init(3);
+    World w2 = BackendFlows.flows().init(3);
+    assertThat(w1.host.trace()).isEqualTo(w2.host.trace()).isNotEmpty();
+  }
 }
