@@ -361,8 +361,60 @@ public final class BackendFlows implements StateMachine<World> {
           eq(World.PAGE, v.bcontainer.pgsizes, "the fallback page size");
         }
         x.expectedErr = want;
+        // a container made in this step learned its IOVA ranges from the kernel
+        List<KernelView.Call> ranges = x.calls("IOMMU_IOAS_IOVA_RANGES");
+        if (!ranges.isEmpty() && ranges.stream().noneMatch(KernelView.Call::injected)
+            && ranges.getFirst().inField("ioas_id") == v.bcontainer.ioasId) {
+          KernelView.Ctx ctx = ctxOf(x, KernelView.dump(x.host.stateDump()), b);
+          List<long[]> reserved = new ArrayList<>(ctx.ioas().get(v.bcontainer.ioasId)
+              .reserved());
+          eq(allowed(reserved), rangesText(v.bcontainer.iovaRanges),
+              "the container's IOVA ranges (the complement of the reserved ranges)");
+          eq(ranges.getLast().field("out_iova_alignment"), v.bcontainer.pgsizes,
+              "pgsizes (the IOAS's alignment)");
+          long lastIova = v.bcontainer.iovaRanges.isEmpty() ? -1
+              : v.bcontainer.iovaRanges.getLast()[1];
+          eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
+              v.vfioDeviceGetAwBits(), "aw_bits (the bit width of the last usable IOVA)");
+        }
       };
     });
+  }
+
+  /** The usable IOVA ranges: the complement of {@code reserved} in the 64-bit space. */
+  private static String allowed(List<long[]> reserved) {
+    reserved.sort((p, q) -> Long.compareUnsigned(p[0], q[0]));
+    List<long[]> out = new ArrayList<>();
+    long next = 0;
+    boolean done = false;
+    for (long[] r : reserved) {
+      if (Long.compareUnsigned(r[0], next) > 0) {
+        out.add(new long[] {next, r[0] - 1});
+      }
+      if (Long.compareUnsigned(r[1] + 1, next) > 0 || r[1] == -1L) {
+        if (r[1] == -1L) {
+          done = true;
+        } else {
+          next = Math.max(next, r[1] + 1);
+        }
+      }
+      if (done) {
+        break;
+      }
+    }
+    if (!done) {
+      out.add(new long[] {next, -1L});
+    }
+    return rangesText(out);
+  }
+
+  private static String rangesText(List<long[]> l) {
+    StringBuilder sb = new StringBuilder();
+    for (long[] r : l) {
+      sb.append("[0x").append(Long.toHexString(r[0])).append("-0x")
+          .append(Long.toHexString(r[1])).append(']');
+    }
+    return sb.toString();
   }
 
   private static String connectLine(Be b, int fd, int users) {
@@ -465,21 +517,38 @@ public final class BackendFlows implements StateMachine<World> {
     int pages = c.intBetween(1, 8);
     int variant = c.percent(15) ? c.intBetween(1, 2) : 0;
     boolean ro = c.percent(20);
+    boolean file = c.percent(25);
     int n = drawN(c);
     long iova = (variant == 2 ? 0x1000 : IOVA_BASE) + page * World.PAGE;
     long size = pages * World.PAGE + (variant == 1 ? 0x100 : 0);
     long off = (page % 16) * World.PAGE;
     return new Flow("map " + ts.get(ti).label() + " iova=0x" + Long.toHexString(iova)
-        + " size=0x" + Long.toHexString(size) + (ro ? " ro" : "") + nText(n), n, x -> {
+        + " size=0x" + Long.toHexString(size) + (ro ? " ro" : "") + (file ? " file" : "")
+        + nText(n), n, x -> {
       Target t = x.targets().get(ti);
       long vaddr = x.ram + off;
-      int ret = t.container != null ? t.container.iommufdCdevMap(iova, size, vaddr, ro)
-          : t.be.be.iommufdBackendMapDma(t.ioasId, iova, size, vaddr, ro);
+      int ret;
+      if (file) {
+        ret = t.container != null
+            ? t.container.iommufdCdevMapFile(iova, size, x.memfd, off, ro)
+            : t.be.be.iommufdBackendMapFileDma(t.ioasId, iova, size, x.memfd, off, ro);
+      } else {
+        ret = t.container != null ? t.container.iommufdCdevMap(iova, size, vaddr, ro)
+            : t.be.be.iommufdBackendMapDma(t.ioasId, iova, size, vaddr, ro);
+      }
+      String request = file ? "IOMMU_IOAS_MAP_FILE" : "IOMMU_IOAS_MAP";
       x.outcome = ret == 0 ? "ok" : "-" + errnoName(ret);
       KernelView.Dump before = KernelView.dump(x.dumpBefore);
       x.check = () -> {
-        KernelView.Call k = one(x, "IOMMU_IOAS_MAP");
+        KernelView.Call k = one(x, request);
         eq(k.ok() ? 0 : -Expect.errnoNumber(k.errno()), ret, "map's return value");
+        eq((ro ? 5L : 7L), k.inField("flags"), "the map flags (readable, fixed, writeable)");
+        if (file) {
+          eq((long) x.memfd, k.inField("fd"), "the memfd");
+          eq(off, k.inField("start"), "the file offset");
+        } else {
+          eq(vaddr, k.inField("user_va"), "the user address");
+        }
         if (!x.fired) {
           eq(predictMap(x, before, t, iova, size), k.errno(), "the kernel's answer to the map");
         }
@@ -499,7 +568,7 @@ public final class BackendFlows implements StateMachine<World> {
           }
         }
         x.expectedErr = "EFAULT".equals(k.errno())
-            ? List.of("warning: IOMMU_IOAS_MAP failed: Bad address, PCI BAR?") : List.of();
+            ? List.of("warning: " + request + " failed: Bad address, PCI BAR?") : List.of();
       };
     });
   }
@@ -587,18 +656,26 @@ public final class BackendFlows implements StateMachine<World> {
     List<Target> ts = w.targets();
     int ti = (int) c.below(ts.size());
     boolean all = c.percent(10);
+    boolean viommuDraw = c.percent(30);
+    boolean viommu = viommuDraw && !all; // the vIOMMU never asks for unmap-all
     int page = all ? 0 : (int) c.below(48);
     int pages = all ? 0 : c.intBetween(1, 8);
     int n = drawN(c);
     long iova = all ? 0 : IOVA_BASE + page * World.PAGE;
     long size = all ? -1L : pages * World.PAGE;
     return new Flow("unmap " + ts.get(ti).label() + (all ? " all" : " iova=0x"
-        + Long.toHexString(iova) + " size=0x" + Long.toHexString(size)) + nText(n), n, x -> {
+        + Long.toHexString(iova) + " size=0x" + Long.toHexString(size))
+        + (viommu ? " by the vIOMMU" : "") + nText(n), n, x -> {
       Target t = x.targets().get(ti);
       int ret;
+      VFIOIOMMUFDContainer.IOMMUTLBEntry iotlb = viommu
+          ? new VFIOIOMMUFDContainer.IOMMUTLBEntry(x.ram) : null;
+      List<VFIOIOASHwpt> list = t.container == null ? List.of()
+          : List.copyOf(t.container.hwptList);
+      boolean started = t.dirtyStarted;
       if (t.container != null) {
-        ret = all ? t.container.iommufdCdevUnmap(0, 0, null, true)
-            : t.container.iommufdCdevUnmap(iova, size, null, false);
+        ret = all ? t.container.iommufdCdevUnmap(0, 0, iotlb, true)
+            : t.container.iommufdCdevUnmap(iova, size, iotlb, false);
       } else {
         ret = t.be.be.iommufdBackendUnmapDma(t.ioasId, iova, size);
       }
@@ -606,6 +683,24 @@ public final class BackendFlows implements StateMachine<World> {
       x.check = () -> {
         KernelView.Call k = one(x, "IOMMU_IOAS_UNMAP");
         long last = iova + size - 1;
+        // a vIOMMU unmap while dirty tracking runs first reads the dirty bits (NO_CLEAR) of
+        // every dirty-tracking HWPT, then unmaps
+        List<String> dirtyCalls = new ArrayList<>();
+        if (viommu && started && t.container != null) {
+          for (VFIOIOASHwpt h : list) {
+            if (dirtyHwpt(x, t.be, h.hwptId)) {
+              dirtyCalls.add("hwpt_id=" + h.hwptId + " flags=1");
+            }
+          }
+        }
+        List<KernelView.Call> got = x.calls("IOMMU_HWPT_GET_DIRTY_BITMAP");
+        if (got.stream().allMatch(KernelView.Call::ok)) {
+          eq(dirtyCalls, got.stream().map(g -> "hwpt_id=" + g.inField("hwpt_id") + " flags="
+              + g.inField("flags")).toList(), "dirty-bitmap reads before a vIOMMU unmap");
+        }
+        int firstUnmap = x.stepCalls.indexOf(k);
+        eq(true, got.stream().allMatch(g -> x.stepCalls.indexOf(g) < firstUnmap),
+            "the dirty bits are read before the unmap");
         // the kernel walks the areas in the range in IOVA order, unmapping each that lies
         // inside it, and stops with ENOENT at the first one the range cuts (areas before it
         // stay unmapped); nothing in the range is ENOENT too
@@ -627,8 +722,14 @@ public final class BackendFlows implements StateMachine<World> {
           String want = all ? null : cuts || removable.isEmpty() ? "ENOENT" : null;
           eq(want, k.errno(), "the kernel's answer to the unmap");
         }
-        eq(k.ok() || "ENOENT".equals(k.errno()) ? 0 : -Expect.errnoNumber(k.errno()), ret,
-            "unmap's return value (ENOENT is success)");
+        boolean queryFailed = got.stream().anyMatch(g -> !g.ok());
+        int unmapRet = k.ok() || "ENOENT".equals(k.errno()) ? 0 : -Expect.errnoNumber(k.errno());
+        eq(unmapRet != 0 ? unmapRet : queryFailed ? -Expect.errnoNumber("EINVAL") : 0, ret,
+            "unmap's return value (ENOENT is success; then a failed dirty query's -EINVAL)");
+        KernelView.Call badQuery = got.stream().filter(g -> !g.ok()).findFirst().orElse(null);
+        x.expectedErr = badQuery == null ? List.of() : List.of("IOMMU_HWPT_GET_DIRTY_BITMAP"
+            + " (iova: 0x" + Long.toHexString(iova) + " size: 0x" + Long.toHexString(all ? -1L
+            : size) + ") failed: " + Expect.strerror(badQuery.errno()));
         if (k.ok() || (!x.fired && "ENOENT".equals(k.errno()))) {
           if (all && k.ok()) {
             t.kernel.clear();
@@ -647,7 +748,7 @@ public final class BackendFlows implements StateMachine<World> {
             return;
           }
         }
-        if (ret == 0) {
+        if (unmapRet == 0) {
           if ("ENOENT".equals(k.errno()) && cuts) {
             x.met.add(Finding.UNMAP_ENOENT_IS_SUCCESS);
             if (mode.tolerates(Finding.UNMAP_ENOENT_IS_SUCCESS)) {

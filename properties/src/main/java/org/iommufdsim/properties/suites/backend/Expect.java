@@ -86,6 +86,11 @@ final class Expect {
             + (int) c.inField("ioas_id") + " iova=0x" + hex(c.inField("iova")) + " size=0x"
             + hex(c.inField("length")) + " addr=0x" + hex(c.inField("user_va")) + " readonly="
             + ((c.inField("flags") & 2) == 0 ? 1 : 0) + " (" + r + ")");
+        case "IOMMU_IOAS_MAP_FILE" -> out.add("iommufd_backend_map_file_dma  iommufd=" + c.fd()
+            + " ioas=" + (int) c.inField("ioas_id") + " iova=0x" + hex(c.inField("iova"))
+            + " size=0x" + hex(c.inField("length")) + " fd=" + (int) c.inField("fd") + " start="
+            + c.inField("start") + " readonly=" + ((c.inField("flags") & 2) == 0 ? 1 : 0) + " ("
+            + r + ")");
         case "IOMMU_IOAS_UNMAP" -> {
           String args = "iommufd=" + c.fd() + " ioas=" + (int) c.inField("ioas_id") + " iova=0x"
               + hex(c.inField("iova")) + " size=0x" + hex(c.inField("length")) + " (" + r + ")";

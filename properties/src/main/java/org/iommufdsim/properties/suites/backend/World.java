@@ -107,6 +107,8 @@ final class World {
   final List<VFIOAddressSpace> spaces = List.of(new VFIOAddressSpace(), new VFIOAddressSpace());
   final List<Target> containers = new ArrayList<>();
   final long ram;
+  /** A memfd of {@link #RAM_SIZE} bytes, for file-backed maps. */
+  final int memfd;
   /** HWPT_ALLOC flags of every HWPT the kernel created, by "backend/id". */
   final Map<String, Long> hwptFlags = new TreeMap<>();
   /** Findings met (and tolerated) in this try. */
@@ -164,6 +166,8 @@ final class World {
     bes = List.of(owned, passed);
     ram = sys.mmap(0, RAM_SIZE, (int) (LinuxUapi.PROT_READ | LinuxUapi.PROT_WRITE),
         (int) (LinuxUapi.MAP_PRIVATE | LinuxUapi.MAP_ANONYMOUS), -1, 0).value();
+    memfd = (int) sys.memfdCreate("guest-ram", 0).value();
+    sys.ftruncate(memfd, RAM_SIZE);
     qemu.trace().clear();
     qemu.stderr().clear();
   }

@@ -57,7 +57,7 @@ class BackendFindingsTest {
   @Test
   void failedCprRegistration_leavesTheClosedFdInCpr() {
     Program.Run s = finds(false, Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION, 100,
-        BackendInvariants.FDS, 3);
+        BackendInvariants.FDS, 6);
     assertThat(s.steps()).extracting(Program.Step::description)
         .containsSubsequence("only_migratable true", "cpr_inherit_connect iommufd0");
     assertThat(s.failure().message()).contains("CPR still holds its fd");
