@@ -44,7 +44,8 @@ public final class Campaign<S> {
       return true;
     }
     Shrinker.Result shrunk =
-        Shrinker.shrink(machine, seed, run, config.maxSteps(), config.shrinkBudget());
+        Shrinker.shrink(machine, seed, run, config.maxSteps(), config.shrinkBudget(),
+            config.shrinkSeconds());
     Program.Run replayed = Program.run(machine, seed, Choices.replay(shrunk.run().choices()),
         config.maxSteps(), true);
     counterexample = new PropertyCheck.Counterexample(seed, run, shrunk, replayed.transcript());

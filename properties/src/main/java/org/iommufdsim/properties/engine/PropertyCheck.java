@@ -11,8 +11,16 @@ import java.util.Map;
 public final class PropertyCheck {
   private PropertyCheck() {}
 
-  /** Limits of one check. */
-  public record Config(int tries, int maxSteps, int shrinkBudget) {
+  /**
+   * Limits of one check: tries, actions per try, reruns the shrinker may use, and an optional
+   * wall-clock limit on shrinking in seconds (0: none, the default, so that results depend
+   * only on the seed).
+   */
+  public record Config(int tries, int maxSteps, int shrinkBudget, int shrinkSeconds) {
+    public Config(int tries, int maxSteps, int shrinkBudget) {
+      this(tries, maxSteps, shrinkBudget, 0);
+    }
+
     public static Config defaults() {
       return new Config(100, 60, 2_000);
     }
@@ -58,7 +66,11 @@ public final class PropertyCheck {
           .append(s.failure().message()).append('\n');
       sb.append("shrunk from ").append(c.original().steps().size()).append(" to ")
           .append(s.steps().size()).append(" steps in ").append(c.shrunk().attempts())
-          .append(" reruns:\n");
+          .append(" reruns").append(switch (c.shrunk().stop()) {
+            case DONE -> "";
+            case BUDGET -> " (the rerun budget ran out: it may shrink further)";
+            case TIME -> " (the time limit ran out: it may shrink further)";
+          }).append(":\n");
       for (int i = 0; i < s.steps().size(); i++) {
         Program.Step st = s.steps().get(i);
         sb.append("  ").append(i + 1).append(". ").append(st.description()).append(" -> ")

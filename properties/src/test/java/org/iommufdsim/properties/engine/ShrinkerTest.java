@@ -208,7 +208,18 @@ class ShrinkerTest {
     PropertyCheck.Result r = PropertyCheck.check(machine("stack", true), 1000,
         new PropertyCheck.Config(200, 40, 3));
     assertThat(r.counterexample().shrunk().attempts()).isEqualTo(3);
+    assertThat(r.counterexample().shrunk().stop()).isEqualTo(Shrinker.Stop.BUDGET);
     assertThat(r.counterexample().shrunk().run().failure().label())
         .isEqualTo("no 777 in a deep stack");
+    assertThat(PropertyCheck.report(r))
+        .contains("reruns (the rerun budget ran out: it may shrink further):");
+  }
+
+  @Test
+  void aShrinkThatRunsToTheEnd_saysItIsDone() {
+    PropertyCheck.Result r = PropertyCheck.check(machine("stack", true), 1000,
+        new PropertyCheck.Config(200, 40, 100_000));
+    assertThat(r.counterexample().shrunk().stop()).isEqualTo(Shrinker.Stop.DONE);
+    assertThat(r.counterexample().shrunk().attempts()).isLessThan(100_000);
   }
 }

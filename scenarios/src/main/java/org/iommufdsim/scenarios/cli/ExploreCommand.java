@@ -62,6 +62,11 @@ final class ExploreCommand implements Callable<Integer> {
       description = "reruns the shrinker may use (default 2000)")
   Integer shrinkBudget;
 
+  @Option(names = "--shrink-seconds", paramLabel = "T", defaultValue = "0",
+      description = "also stop shrinking after T s (default: no limit, so the shrunk program "
+          + "depends only on the seed)")
+  int shrinkSeconds;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "property-failures",
       description = "where a failure's shrunk scenario is written (default ${DEFAULT-VALUE})")
   Path out;
@@ -91,7 +96,8 @@ final class ExploreCommand implements Callable<Integer> {
         : seconds != null ? Integer.MAX_VALUE : d.tries();
     PropertyCheck.Config config = new PropertyCheck.Config(limit,
         maxSteps != null ? positive("--max-steps", maxSteps) : d.maxSteps(),
-        shrinkBudget != null ? positive("--shrink-budget", shrinkBudget) : d.shrinkBudget());
+        shrinkBudget != null ? positive("--shrink-budget", shrinkBudget) : d.shrinkBudget(),
+        Math.max(0, shrinkSeconds));
     long first = firstSeed();
     return explore(suite.machine().get(), first, config, o);
   }
