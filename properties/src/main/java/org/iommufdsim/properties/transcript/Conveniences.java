@@ -29,9 +29,9 @@ final class Conveniences {
   static List<String> render(String ioctl, CStruct s, byte[] img, Call.Ioctl c, State st,
       Set<Integer> refs, Set<String> covered) {
     return switch (ioctl) {
-      case "IOMMU_HWPT_ALLOC" -> data(s, img, c, covered, Uapi.hwptDataStruct(
+      case "IOMMU_HWPT_ALLOC" -> data(s, img, c, st, covered, Uapi.hwptDataStruct(
           get(s, img, "data_type")));
-      case "IOMMU_VIOMMU_ALLOC" -> data(s, img, c, covered, Uapi.viommuDataStruct(
+      case "IOMMU_VIOMMU_ALLOC" -> data(s, img, c, st, covered, Uapi.viommuDataStruct(
           get(s, img, "type")));
       case "IOMMU_HWPT_INVALIDATE" -> entries(s, img, c, st, covered);
       case "IOMMU_IOAS_ALLOW_IOVAS" -> ranges(s, img, c, covered);
@@ -45,10 +45,14 @@ final class Conveniences {
   }
 
   /** {@code data={...}}: the driver data struct, with {@code data_len} named if it differs. */
-  private static List<String> data(CStruct s, byte[] img, Call.Ioctl c, Set<String> covered,
-      Optional<CStruct> type) {
+  private static List<String> data(CStruct s, byte[] img, Call.Ioctl c, State st,
+      Set<String> covered, Optional<CStruct> type) {
     long ptr = get(s, img, "data_uptr");
     long len = get(s, img, "data_len");
+    if (ptr != 0 && len == 0 && type.isPresent() && !st.inDataMapping(ptr)) {
+      covered.addAll(List.of("data_uptr", "data_len"));
+      return List.of("data={}", "data_len=0");
+    }
     if (ptr == 0 || len == 0 || type.isEmpty()) {
       return List.of();
     }
@@ -66,7 +70,13 @@ final class Conveniences {
     return List.of("data=" + Structs.literal(ds, used, 0));
   }
 
-  /** {@code data=[{...} ...]}: invalidation entries of the struct the runner will pick. */
+  /**
+   * {@code data=[{...} ...]}: invalidation entries of the struct the runner will pick. When the
+   * call's {@code entry_len} is not that struct's size, the array's bytes are cut into pieces of
+   * the struct's size instead, and {@code entry_len} and {@code entry_num} are named: the kernel
+   * then reads exactly the bytes the call had. An array of no bytes at a non-null pointer is
+   * one zero entry with both counts named.
+   */
   private static List<String> entries(CStruct s, byte[] img, Call.Ioctl c, State st,
       Set<String> covered) {
     long ptr = get(s, img, "data_uptr");
@@ -74,14 +84,28 @@ final class Conveniences {
     long len = get(s, img, "entry_len");
     Optional<CStruct> es = Uapi.invalidateEntryStruct(get(s, img, "data_type"),
         st.isViommu(get(s, img, "hwpt_id")));
-    if (ptr == 0 || num == 0 || num > MAX_ENTRIES || es.isEmpty() || len != es.get().size()
-        || c.pointee().length < num * len) {
+    long total = num * len;
+    if (ptr != 0 && total == 0 && es.isPresent() && !st.inDataMapping(ptr)) {
+      covered.addAll(List.of("data_uptr", "entry_len", "entry_num"));
+      return List.of("data=[{}]", "entry_len=" + Text.literal(len),
+          "entry_num=" + Text.literal(num));
+    }
+    if (ptr == 0 || num == 0 || len == 0 || es.isEmpty() || c.pointee().length < total) {
       return List.of();
     }
-    covered.addAll(List.of("data_uptr", "entry_len", "entry_num"));
+    int size = es.get().size();
+    long pieces = (total + size - 1) / size;
+    if (pieces > MAX_ENTRIES) {
+      return List.of();
+    }
+    covered.add("data_uptr");
+    if (len == size) {
+      covered.addAll(List.of("entry_len", "entry_num"));
+    }
+    byte[] bytes = java.util.Arrays.copyOf(c.pointee(), (int) (pieces * size));
     StringJoiner j = new StringJoiner(" ", "data=[", "]");
-    for (int i = 0; i < num; i++) {
-      j.add(Structs.literal(es.get(), c.pointee(), (int) (i * len)));
+    for (int i = 0; i < pieces; i++) {
+      j.add(Structs.literal(es.get(), bytes, i * size));
     }
     return List.of(j.toString());
   }
@@ -105,13 +129,18 @@ final class Conveniences {
 
   /**
    * {@code num_iovas=N} / {@code data_len=N}: the runner lays out a buffer of that size when
-   * the step names the count and not the pointer, so only the pointer is left out.
+   * the step names the count and not the pointer, so only the pointer is left out (and a count
+   * of 0 is named, for the empty buffer at a non-null pointer).
    */
   private static List<String> outBuffer(CStruct s, byte[] img, Call.Ioctl c, State st,
       String pointer,
       String count, long max, Set<String> covered) {
     long ptr = get(s, img, pointer);
     long n = get(s, img, count);
+    if (ptr != 0 && n == 0 && !st.inDataMapping(ptr)) {
+      covered.addAll(List.of(pointer, count));
+      return List.of(count + "=0");
+    }
     if (ptr != 0 && n != 0 && n <= max && c.outBufferMapped() && !st.inDataMapping(ptr)) {
       covered.add(pointer);
     }
