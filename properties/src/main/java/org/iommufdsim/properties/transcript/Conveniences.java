@@ -1,5 +1,6 @@
 package org.iommufdsim.properties.transcript;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +67,7 @@ final class Conveniences {
     if (len == ds.size()) {
       covered.add("data_len");
     }
-    byte[] used = java.util.Arrays.copyOf(p, (int) need);
+    byte[] used = Arrays.copyOf(p, (int) need);
     return List.of("data=" + Structs.literal(ds, used, 0));
   }
 
@@ -102,7 +103,7 @@ final class Conveniences {
     if (len == size) {
       covered.addAll(List.of("entry_len", "entry_num"));
     }
-    byte[] bytes = java.util.Arrays.copyOf(c.pointee(), (int) (pieces * size));
+    byte[] bytes = Arrays.copyOf(c.pointee(), (int) (pieces * size));
     StringJoiner j = new StringJoiner(" ", "data=[", "]");
     for (int i = 0; i < pieces; i++) {
       j.add(Structs.literal(es.get(), bytes, i * size));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.Uapi;
@@ -114,7 +115,7 @@ final class FdSteps {
     return Item.step(ScnTranscript.withOutcome(units, c.result(), pairs), Set.of());
   }
 
-  private static boolean isEfault(org.iommufdsim.sim.host.SysResult r) {
+  private static boolean isEfault(SysResult r) {
     return !r.isOk() && r.errno().name().equals(EFAULT);
   }
 

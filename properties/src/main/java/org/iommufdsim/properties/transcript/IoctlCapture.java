@@ -1,12 +1,15 @@
 package org.iommufdsim.properties.transcript;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.iommufdsim.sim.host.UserMemory;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.IoctlDef;
 import org.iommufdsim.sim.uapi.Uapi;
-import org.iommufdsim.sim.host.UserMemory;
 
 /**
  * What an ioctl's argument held before the call: the struct (found from the request number),
@@ -114,8 +117,17 @@ final class IoctlCapture {
     return s.field(field).get(st);
   }
 
-  /** The ioctl of a request number, if the uAPI knows it. */
+  /** Every ioctl of the uAPI by request number (the first of any two that share one). */
+  private static final Map<Long, IoctlDef> BY_REQUEST = byRequest();
+
+  private static Map<Long, IoctlDef> byRequest() {
+    Map<Long, IoctlDef> m = new TreeMap<>();
+    Uapi.ioctls().forEach(d -> m.putIfAbsent(d.request(), d));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The ioctl of a request number, or null when the uAPI does not know it. */
   static IoctlDef def(long request) {
-    return Uapi.ioctlByRequest(request).orElse(null);
+    return BY_REQUEST.get(request);
   }
 }

@@ -1,7 +1,9 @@
 package org.iommufdsim.properties.transcript;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One rendered call: a step's items (call, arguments, outcome) or comment lines, the mappings
@@ -16,7 +18,7 @@ import java.util.Set;
 record Item(List<String> units, List<String> comments, Set<Integer> refs, int defines,
     int unmaps) {
   static Item step(List<String> units, Set<Integer> refs) {
-    return new Item(List.copyOf(units), List.of(), new java.util.TreeSet<>(refs), -1, -1);
+    return new Item(List.copyOf(units), List.of(), new TreeSet<>(refs), -1, -1);
   }
 
   static Item comment(String text) {
@@ -24,7 +26,7 @@ record Item(List<String> units, List<String> comments, Set<Integer> refs, int de
   }
 
   Item withComment(String text) {
-    List<String> cs = new java.util.ArrayList<>(comments);
+    List<String> cs = new ArrayList<>(comments);
     cs.add(Text.comment(text));
     return new Item(units, cs, refs, defines, unmaps);
   }
