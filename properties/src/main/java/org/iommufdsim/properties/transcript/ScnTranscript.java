@@ -44,6 +44,10 @@ public final class ScnTranscript {
     st.scan(calls);
     List<Item> items = items(calls, st);
     boolean[] keep = keptMappings(items);
+    if (!config.capSysResource()) {
+      items.addFirst(Item.comment("the host ran without CAP_SYS_RESOURCE, which no directive"
+          + " sets: this replay has it"));
+    }
     boolean first = true;
     for (Item it : items) {
       if ((it.defines() >= 0 && !keep[it.defines()]) || (it.unmaps() >= 0 && !keep[it.unmaps()])) {
@@ -75,9 +79,6 @@ public final class ScnTranscript {
         units.add(o.getKey() + "=" + o.getValue());
       }
       out.addAll(Text.wrap(units));
-    }
-    if (!config.capSysResource()) {
-      out.add(Text.comment("the host ran without CAP_SYS_RESOURCE, which no directive sets"));
     }
     return out;
   }
