@@ -1,7 +1,6 @@
 package org.iommufdsim.properties.engine;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Runs a property for a number of tries. Try {@code i} of a check starting at {@code firstSeed}
@@ -12,8 +11,16 @@ import java.util.TreeMap;
 public final class PropertyCheck {
   private PropertyCheck() {}
 
-  /** Limits of one check. */
-  public record Config(int tries, int maxSteps, int shrinkBudget) {
+  /**
+   * Limits of one check: tries, actions per try, reruns the shrinker may use, and an optional
+   * wall-clock limit on shrinking in seconds (0: none, the default, so that results depend
+   * only on the seed).
+   */
+  public record Config(int tries, int maxSteps, int shrinkBudget, int shrinkSeconds) {
+    public Config(int tries, int maxSteps, int shrinkBudget) {
+      this(tries, maxSteps, shrinkBudget, 0);
+    }
+
     public static Config defaults() {
       return new Config(100, 60, 2_000);
     }
@@ -38,35 +45,11 @@ public final class PropertyCheck {
   }
 
   public static <S> Result check(StateMachine<S> machine, long firstSeed, Config config) {
-    Map<String, Map<String, Long>> coverage = new TreeMap<>();
-    for (StateMachine.ActionType<S> t : machine.actions()) {
-      coverage.put(t.name(), new TreeMap<>());
+    Campaign<S> c = new Campaign<>(machine, firstSeed, config);
+    while (c.tries() < config.tries() && c.runOne()) {
+      // the campaign counts and shrinks
     }
-    long steps = 0;
-    for (int i = 0; i < config.tries(); i++) {
-      long seed = firstSeed + i;
-      Program.Run run = Program.run(machine, seed, Choices.fresh(seed), config.maxSteps());
-      steps += run.steps().size();
-      for (Program.Step s : run.steps()) {
-        coverage.computeIfAbsent(s.action(), k -> new TreeMap<>())
-            .merge(s.outcome(), 1L, Long::sum);
-      }
-      if (run.failed()) {
-        Shrinker.Result shrunk =
-            Shrinker.shrink(machine, seed, run, config.maxSteps(), config.shrinkBudget());
-        Program.Run replayed = Program.run(machine, seed,
-            Choices.replay(shrunk.run().choices()), config.maxSteps(), true);
-        return new Result(machine.name(), firstSeed, i + 1, steps, freeze(coverage),
-            new Counterexample(seed, run, shrunk, replayed.transcript()));
-      }
-    }
-    return new Result(machine.name(), firstSeed, config.tries(), steps, freeze(coverage), null);
-  }
-
-  private static Map<String, Map<String, Long>> freeze(Map<String, Map<String, Long>> m) {
-    Map<String, Map<String, Long>> out = new TreeMap<>();
-    m.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableMap(new TreeMap<>(v))));
-    return java.util.Collections.unmodifiableMap(out);
+    return c.result();
   }
 
   /** The report of a result, as the test suite and the command line print it. */
@@ -83,14 +66,21 @@ public final class PropertyCheck {
           .append(s.failure().message()).append('\n');
       sb.append("shrunk from ").append(c.original().steps().size()).append(" to ")
           .append(s.steps().size()).append(" steps in ").append(c.shrunk().attempts())
-          .append(" reruns:\n");
+          .append(" reruns").append(switch (c.shrunk().stop()) {
+            case DONE -> "";
+            case BUDGET -> " (the rerun budget ran out: it may shrink further)";
+            case TIME -> " (the time limit ran out: it may shrink further)";
+          }).append(":\n");
       for (int i = 0; i < s.steps().size(); i++) {
         Program.Step st = s.steps().get(i);
         sb.append("  ").append(i + 1).append(". ").append(st.description()).append(" -> ")
             .append(st.outcome()).append('\n');
       }
     }
-    sb.append("coverage:\n");
+    long covered = r.coverage().values().stream().filter(m -> !m.isEmpty()).count();
+    long distinct = r.coverage().values().stream().mapToLong(Map::size).sum();
+    sb.append("coverage: ").append(covered).append(" of ").append(r.coverage().size())
+        .append(" actions run, ").append(distinct).append(" distinct action outcomes\n");
     r.coverage().forEach((action, outcomes) -> {
       sb.append("  ").append(action).append(':');
       if (outcomes.isEmpty()) {

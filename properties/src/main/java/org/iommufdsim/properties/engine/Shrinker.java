@@ -9,25 +9,45 @@ import java.util.List;
  * actions (halving the chunk size down to one action), then lowering each draw towards 0 (to 0,
  * then by binary search), repeated until a full round changes nothing. Every attempt reruns the
  * deterministic system, so the result depends only on the input; the number of reruns is bounded
- * by {@code budget} (a count, not a clock, so that a shrink is reproducible).
+ * by {@code budget} (a count, not a clock, so that a shrink is reproducible). A wall-clock limit
+ * can be added for long campaigns; a shrink it stops is then the only thing in a report that
+ * depends on the machine's speed, and the report says so.
  */
 public final class Shrinker {
   private Shrinker() {}
 
-  /** The shrunk run, and how many reruns it took. */
-  public record Result(Program.Run run, int attempts) {}
+  /** Why shrinking stopped. */
+  public enum Stop {
+    /** A full round of edits changed nothing: the run is as small as these edits make it. */
+    DONE,
+    /** The rerun budget was used up. */
+    BUDGET,
+    /** The wall-clock limit passed. */
+    TIME
+  }
+
+  /** The shrunk run, how many reruns it took, and why it stopped. */
+  public record Result(Program.Run run, int attempts, Stop stop) {}
 
   public static <S> Result shrink(StateMachine<S> machine, long seed, Program.Run failing,
       int maxSteps, int budget) {
+    return shrink(machine, seed, failing, maxSteps, budget, 0);
+  }
+
+  /** Same, also stopping {@code seconds} after it started ({@code 0}: no time limit). */
+  public static <S> Result shrink(StateMachine<S> machine, long seed, Program.Run failing,
+      int maxSteps, int budget, int seconds) {
     if (!failing.failed()) {
       throw new IllegalArgumentException("nothing to shrink: the run did not fail");
     }
-    Attempts<S> a = new Attempts<>(machine, seed, failing, maxSteps, budget);
+    Attempts<S> a = new Attempts<>(machine, seed, failing, maxSteps, budget,
+        seconds <= 0 ? 0 : System.nanoTime() + seconds * 1_000_000_000L);
     boolean changed = true;
     while (changed && a.left()) {
       changed = a.deleteActions() | a.lowerDraws();
     }
-    return new Result(a.best, a.used);
+    Stop stop = a.outOfTime ? Stop.TIME : a.used >= budget ? Stop.BUDGET : Stop.DONE;
+    return new Result(a.best, a.used, stop);
   }
 
   private static final class Attempts<S> {
@@ -38,8 +58,12 @@ public final class Shrinker {
     final int budget;
     Program.Run best;
     int used;
+    final long deadline;
+    boolean outOfTime;
 
-    Attempts(StateMachine<S> machine, long seed, Program.Run failing, int maxSteps, int budget) {
+    Attempts(StateMachine<S> machine, long seed, Program.Run failing, int maxSteps, int budget,
+        long deadline) {
+      this.deadline = deadline;
       this.machine = machine;
       this.seed = seed;
       this.label = failing.failure().label();
@@ -49,7 +73,10 @@ public final class Shrinker {
     }
 
     boolean left() {
-      return used < budget;
+      if (deadline != 0 && !outOfTime && System.nanoTime() - deadline >= 0) {
+        outOfTime = true;
+      }
+      return used < budget && !outOfTime;
     }
 
     /** Replays {@code draws}; keeps the run if it fails the same way and is simpler. */

@@ -65,6 +65,48 @@ public interface StateMachine<S> {
     String run(S state);
   }
 
+  /** An action type from its parts: {@code generate} makes an action from the state. */
+  static <S> ActionType<S> action(String name, int weight,
+      java.util.function.Predicate<S> enabled,
+      java.util.function.BiFunction<S, Choices, Action<S>> generate) {
+    return new ActionType<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public int weight() {
+        return weight;
+      }
+
+      @Override
+      public boolean enabled(S state) {
+        return enabled.test(state);
+      }
+
+      @Override
+      public Action<S> generate(S state, Choices choices) {
+        return generate.apply(state, choices);
+      }
+    };
+  }
+
+  /** An action from its description and what it does (answering the outcome label). */
+  static <S> Action<S> step(String description, java.util.function.Function<S, String> run) {
+    return new Action<>() {
+      @Override
+      public String describe() {
+        return description;
+      }
+
+      @Override
+      public String run(S state) {
+        return run.apply(state);
+      }
+    };
+  }
+
   /** A named check; {@code check} answers null when it holds, else what is wrong. */
   record Invariant<S>(String label, java.util.function.Function<S, String> check) {}
 }

@@ -138,7 +138,7 @@ class ShrinkerTest {
     assertThat(r.coverage().get("push").get("ok")).isPositive();
     assertThat(r.coverage().get("pop").get("ok")).isPositive();
     assertThat(PropertyCheck.report(r)).startsWith("stack: passed, 20 tries from seed 0, 600 steps")
-        .contains("coverage:\n  pop: ok=");
+        .contains("coverage: 2 of 2 actions run, 2 distinct action outcomes\n  pop: ok=");
   }
 
   @Test
@@ -208,7 +208,18 @@ class ShrinkerTest {
     PropertyCheck.Result r = PropertyCheck.check(machine("stack", true), 1000,
         new PropertyCheck.Config(200, 40, 3));
     assertThat(r.counterexample().shrunk().attempts()).isEqualTo(3);
+    assertThat(r.counterexample().shrunk().stop()).isEqualTo(Shrinker.Stop.BUDGET);
     assertThat(r.counterexample().shrunk().run().failure().label())
         .isEqualTo("no 777 in a deep stack");
+    assertThat(PropertyCheck.report(r))
+        .contains("reruns (the rerun budget ran out: it may shrink further):");
+  }
+
+  @Test
+  void aShrinkThatRunsToTheEnd_saysItIsDone() {
+    PropertyCheck.Result r = PropertyCheck.check(machine("stack", true), 1000,
+        new PropertyCheck.Config(200, 40, 100_000));
+    assertThat(r.counterexample().shrunk().stop()).isEqualTo(Shrinker.Stop.DONE);
+    assertThat(r.counterexample().shrunk().attempts()).isLessThan(100_000);
   }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Command;
       RecordCommand.class,
       FmtCommand.class,
       DemoCommand.class,
-      QemuReplayCommand.class
+      QemuReplayCommand.class,
+      ExploreCommand.class
     })
 public final class Main implements Runnable {
   static final int PASSED = 0;
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing command: run, check, record, fmt, demo or qemu-replay");
+        "Missing command: run, check, record, fmt, demo, qemu-replay or explore");
   }
 
   public static void main(String[] args) {

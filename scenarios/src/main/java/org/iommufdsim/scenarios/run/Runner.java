@@ -2,6 +2,8 @@ package org.iommufdsim.scenarios.run;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.iommufdsim.scenarios.ast.Arg;
 import org.iommufdsim.scenarios.ast.Directive;
 import org.iommufdsim.scenarios.ast.FieldArg;
@@ -16,6 +18,7 @@ import org.iommufdsim.sim.host.HostConfig;
 import org.iommufdsim.sim.host.Process;
 import org.iommufdsim.sim.host.SegmentationFault;
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.host.Syscalls;
 
 /**
  * Runs a scenario on a fresh simulated host: builds the host from the directives, spawns one
@@ -32,13 +35,25 @@ public final class Runner {
    *     otherwise run every step whatever happens ({@code run}, {@code record})
    */
   public static RunReport run(Scenario s, boolean stopAtMismatch) {
+    return run(s, stopAtMismatch, UnaryOperator.identity(), host -> { });
+  }
+
+  /**
+   * The same run, watched: {@code wrap} is given the process's system-call surface and returns
+   * the one the steps go through (a recorder, say: it must pass every call on), and
+   * {@code onHost} is given the host once it is built (to read its trace or state dump after
+   * the run).
+   */
+  public static RunReport run(Scenario s, boolean stopAtMismatch, UnaryOperator<Syscalls> wrap,
+      Consumer<Host> onHost) {
     List<StepRun> runs = new ArrayList<>();
     Step current = null;
     try {
       HostConfig config = HostSetup.config(s.directives());
       Host host = createHost(config, s);
+      onHost.accept(host);
       Process p = host.spawn();
-      Machine m = new Machine(p, new Env(config.pageSize()));
+      Machine m = new Machine(wrap.apply(p), new Env(config.pageSize()));
       start(m, s);
       for (Step st : s.steps()) {
         current = st;
