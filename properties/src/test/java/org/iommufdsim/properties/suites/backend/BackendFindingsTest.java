@@ -19,6 +19,16 @@ class BackendFindingsTest {
     assertThat(r.passed()).as(f + " found within " + tries + " tries").isFalse();
     Program.Run shrunk = r.counterexample().shrunk().run();
     System.out.println(PropertyCheck.report(r));
+    // the shrunk run's system calls as a scenario (properties/findings/ keeps a copy of each)
+    assertThat(r.counterexample().transcript()).startsWith("@title \"strict-" + f + "\"");
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("target", "backend-findings");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve("backend." + f.name().toLowerCase() + ".scn"),
+          r.counterexample().transcript());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     assertThat(shrunk.failure().label()).isEqualTo(label);
     assertThat(shrunk.steps()).hasSizeLessThanOrEqualTo(maxSteps);
     return shrunk;
