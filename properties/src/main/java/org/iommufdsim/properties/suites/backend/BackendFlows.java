@@ -161,6 +161,8 @@ public final class BackendFlows implements StateMachine<World> {
         type("invalidate_cache", 1, w -> w.bes.stream().anyMatch(b -> !b.rawHwpts.isEmpty()),
             this::invalidate),
         type("only_migratable", 1, w -> true, this::onlyMigratable),
+        type("cpr_save_load", 1, w -> w.bes.stream().anyMatch(b -> b.be.users() > 0),
+            this::cprSaveLoad),
         type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
             && w.owned.rawIoas.isEmpty(), this::cprInheritConnect));
   }
@@ -1168,6 +1170,51 @@ public final class BackendFlows implements StateMachine<World> {
               x.qemu.cpr().cprDeleteFd(b.name, 0); // the cpr_delete_fd QEMU leaves out
             }
           }
+        }
+      };
+    });
+  }
+
+  /**
+   * The CPR vmstate hooks of a connected backend: {@code pre_save} probes
+   * {@code IOMMU_IOAS_CHANGE_PROCESS} (refused while any IOAS maps non-file memory), and
+   * {@code post_load} changes the process (the same call, traced and reported).
+   */
+  private StateMachine.Action<World> cprSaveLoad(World w, Choices c) {
+    List<Be> on = w.bes.stream().filter(b -> b.be.users() > 0).toList();
+    int bi = w.bes.indexOf(on.get((int) c.below(on.size())));
+    boolean load = c.percent(50);
+    return new Flow("cpr " + (load ? "post_load " : "pre_save ") + w.bes.get(bi).name, 0, x -> {
+      Be b = x.bes.get(bi);
+      x.hookStep = true;
+      org.iommufdsim.backend.qemu.Migration.Vmstate vm = x.qemu.migration().vmstates().stream()
+          .filter(v -> v.opaque() == b.be).findFirst().orElse(null);
+      if (vm == null) {
+        x.outcome = "blocked";
+        x.check = () -> eq(true, b.cprBlocked, "no vmstate only when CPR is blocked");
+        return;
+      }
+      int r = load ? vm.postLoad().getAsInt() : vm.preSave().getAsInt();
+      x.outcome = r == 0 ? "ok" : "refused";
+      x.check = () -> {
+        KernelView.Call k = one(x, "IOMMU_IOAS_CHANGE_PROCESS");
+        eq((long) b.be.fd(), (long) k.fd(), "the fd probed");
+        boolean nonFile = false;
+        KernelView.Ctx ctx = ctxOf(x, KernelView.dump(x.dumpBefore), b);
+        for (KernelView.Ioas io : ctx.ioas().values()) {
+          nonFile |= io.nonFile()[0];
+        }
+        eq(nonFile ? "EINVAL" : null, k.errno(), "CHANGE_PROCESS (refused with non-file areas)");
+        eq(k.ok() ? 0 : -1, r, "the hook's return");
+        if (load) {
+          eq(List.of("iommufd_change_process fd=" + b.be.fd() + " (" + (k.ok() ? 1 : 0) + ")"),
+              x.stepTrace, "change_process traced");
+          x.expectedErr = k.ok() ? List.of() : List.of("IOMMU_IOAS_CHANGE_PROCESS fd "
+              + b.be.fd() + " failed: " + Expect.strerror(k.errno()));
+        } else {
+          eq(List.of(), x.stepTrace, "pre_save traces nothing");
+          x.expectedErr = k.ok() ? List.of()
+              : List.of("some memory regions do not support IOMMU_IOAS_CHANGE_PROCESS");
         }
       };
     });

@@ -99,8 +99,11 @@ final class KernelView {
     return m;
   }
 
-  /** One IOAS of the dump: its alignment, areas and reserved ranges ({first, last} pairs). */
-  record Ioas(long align, List<long[]> areas, List<long[]> reserved) {}
+  /**
+   * One IOAS of the dump: its alignment, areas and reserved ranges ({first, last} pairs), and
+   * whether any area is backed by something other than a file.
+   */
+  record Ioas(long align, List<long[]> areas, List<long[]> reserved, boolean[] nonFile) {}
 
   /** One iommufd context: its object lines (as dumped) and IOASes by id. */
   record Ctx(List<String> objects, Map<Integer, Ioas> ioas) {}
@@ -147,7 +150,7 @@ final class KernelView {
           curIoas = Integer.parseInt(m.group(1));
           Matcher a = Pattern.compile("align=(\\d+)").matcher(l);
           cur.ioas().put(curIoas, new Ioas(a.find() ? Long.parseLong(a.group(1)) : 1,
-              new ArrayList<>(), new ArrayList<>()));
+              new ArrayList<>(), new ArrayList<>(), new boolean[1]));
         }
         continue;
       }
@@ -156,6 +159,9 @@ final class KernelView {
         long[] r = {Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16)};
         Ioas io = cur.ioas().get(curIoas);
         (m.group(1).equals("area") ? io.areas() : io.reserved()).add(r);
+        if (m.group(1).equals("area") && !l.contains(" FILE@")) {
+          io.nonFile()[0] = true;
+        }
         continue;
       }
       m = FDS.matcher(l);

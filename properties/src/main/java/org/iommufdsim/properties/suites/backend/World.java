@@ -137,6 +137,8 @@ final class World {
   /** True in an attach step (its IOAS_ALLOC also traces the new container). */
   boolean attachStep;
   boolean onlyMigratable;
+  /** True in a step that runs the CPR vmstate hooks (their probes are not a first connect's). */
+  boolean hookStep;
   /** Device fds seen opened, by fd: the device's name; and the iommufd each was bound to. */
   final Map<Integer, String> devNames = new TreeMap<>();
   final Map<Integer, Integer> devIommufd = new TreeMap<>();
@@ -205,6 +207,7 @@ final class World {
     allowedErr = List.of();
     fired = false;
     attachStep = false;
+    hookStep = false;
     check = () -> { };
   }
 
@@ -233,7 +236,7 @@ final class World {
     stepErr = List.copyOf(e.subList(errMark, e.size()));
     derivedTrace = Expect.traceFor(stepCalls, devNames, devIommufd, attachStep);
     for (KernelView.Call k : stepCalls) {
-      if (k.request().equals("IOMMU_IOAS_CHANGE_PROCESS")) {
+      if (k.request().equals("IOMMU_IOAS_CHANGE_PROCESS") && !hookStep) {
         for (Be b : bes) {
           if (b.be.fd() == k.fd() && b.be.users() > 0) {
             b.cprBlocked = !k.ok();
