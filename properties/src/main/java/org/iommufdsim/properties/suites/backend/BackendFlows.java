@@ -143,24 +143,26 @@ public final class BackendFlows implements StateMachine<World> {
 
   @Override
   public List<ActionType<World>> actions() {
+    // always-possible kinds first: a weighted draw then picks the same kind when shrinking
+    // deletes an earlier action that changed which later kinds are enabled
     return List.of(
         type("map", 6, w -> !w.targets().isEmpty(), this::map),
-        type("attach", 4, w -> w.devs.stream().anyMatch(d -> d.v == null), this::attach),
         type("unmap", 4, w -> !w.targets().isEmpty(), this::unmap),
         type("connect", 3, w -> true, this::connect),
+        type("free_id", 2, w -> true, this::freeId),
+        type("only_migratable", 1, w -> true, this::onlyMigratable),
+        type("attach", 4, w -> w.devs.stream().anyMatch(d -> d.v == null), this::attach),
+        type("detach", 2, w -> !w.attached().isEmpty(), this::detach),
         type("disconnect", 2, w -> w.bes.stream().anyMatch(b -> canDisconnect(b)),
             this::disconnect),
-        type("detach", 2, w -> !w.attached().isEmpty(), this::detach),
         type("alloc_ioas", 2, w -> w.bes.stream().anyMatch(b -> b.explicit > 0),
             this::allocIoas),
         type("alloc_hwpt", 3, w -> !hwptHosts(w).isEmpty(), this::allocHwpt),
-        type("free_id", 2, w -> true, this::freeId),
         type("dirty_tracking", 2, w -> !w.containers.isEmpty(), this::dirty),
         type("get_dirty_bitmap", 2, w -> !w.containers.isEmpty(), this::query),
         type("get_device_info", 1, w -> !w.attached().isEmpty(), this::deviceInfo),
         type("invalidate_cache", 1, w -> w.bes.stream().anyMatch(b -> !b.rawHwpts.isEmpty()),
             this::invalidate),
-        type("only_migratable", 1, w -> true, this::onlyMigratable),
         type("cpr_save_load", 1, w -> w.bes.stream().anyMatch(b -> b.be.users() > 0),
             this::cprSaveLoad),
         type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
@@ -520,16 +522,34 @@ public final class BackendFlows implements StateMachine<World> {
     int variant = c.percent(15) ? c.intBetween(1, 2) : 0;
     boolean ro = c.percent(20);
     boolean file = c.percent(25);
+    boolean incomingDraw = c.percent(8);
+    boolean incoming = file && incomingDraw; // QEMU skips only MAP_FILE on the incoming side
     int n = drawN(c);
     long iova = (variant == 2 ? 0x1000 : IOVA_BASE) + page * World.PAGE;
     long size = pages * World.PAGE + (variant == 1 ? 0x100 : 0);
     long off = (page % 16) * World.PAGE;
     return new Flow("map " + ts.get(ti).label() + " iova=0x" + Long.toHexString(iova)
         + " size=0x" + Long.toHexString(size) + (ro ? " ro" : "") + (file ? " file" : "")
-        + nText(n), n, x -> {
+        + (incoming ? " cpr-incoming" : "") + nText(n), n, x -> {
       Target t = x.targets().get(ti);
       long vaddr = x.ram + off;
       int ret;
+      if (incoming) {
+        // the mappings of a CPR restart exist already: QEMU neither calls nor traces
+        x.qemu.cpr().setIncoming(true);
+        ret = t.container != null
+            ? t.container.iommufdCdevMapFile(iova, size, x.memfd, off, ro)
+            : t.be.be.iommufdBackendMapFileDma(t.ioasId, iova, size, x.memfd, off, ro);
+        x.qemu.cpr().setIncoming(false);
+        x.outcome = "incoming " + ret;
+        x.check = () -> {
+          eq(0, ret, "an incoming map_file's return");
+          eq(List.of(), x.stepCalls.stream().filter(k -> k.syscall().equals("ioctl")).toList(),
+              "ioctls of an incoming map_file");
+          eq(List.of(), x.stepTrace, "an incoming map_file's trace");
+        };
+        return;
+      }
       if (file) {
         ret = t.container != null
             ? t.container.iommufdCdevMapFile(iova, size, x.memfd, off, ro)
@@ -660,6 +680,7 @@ public final class BackendFlows implements StateMachine<World> {
     boolean all = c.percent(10);
     boolean viommuDraw = c.percent(30);
     boolean viommu = viommuDraw && !all; // the vIOMMU never asks for unmap-all
+    boolean incoming = c.percent(5);
     int page = all ? 0 : (int) c.below(48);
     int pages = all ? 0 : c.intBetween(1, 8);
     int n = drawN(c);
@@ -667,9 +688,23 @@ public final class BackendFlows implements StateMachine<World> {
     long size = all ? -1L : pages * World.PAGE;
     return new Flow("unmap " + ts.get(ti).label() + (all ? " all" : " iova=0x"
         + Long.toHexString(iova) + " size=0x" + Long.toHexString(size))
-        + (viommu ? " by the vIOMMU" : "") + nText(n), n, x -> {
+        + (viommu ? " by the vIOMMU" : "") + (incoming ? " cpr-incoming" : "") + nText(n), n,
+        x -> {
       Target t = x.targets().get(ti);
       int ret;
+      if (incoming && !viommu) {
+        x.qemu.cpr().setIncoming(true);
+        int r = t.be.be.iommufdBackendUnmapDma(t.ioasId, iova, size);
+        x.qemu.cpr().setIncoming(false);
+        x.outcome = "incoming " + r;
+        x.check = () -> {
+          eq(0, r, "an incoming unmap's return");
+          eq(List.of(), x.stepCalls.stream().filter(k -> k.syscall().equals("ioctl")).toList(),
+              "ioctls of an incoming unmap");
+          eq(List.of(), x.stepTrace, "an incoming unmap's trace");
+        };
+        return;
+      }
       VFIOIOMMUFDContainer.IOMMUTLBEntry iotlb = viommu
           ? new VFIOIOMMUFDContainer.IOMMUTLBEntry(x.ram) : null;
       List<VFIOIOASHwpt> list = t.container == null ? List.of()

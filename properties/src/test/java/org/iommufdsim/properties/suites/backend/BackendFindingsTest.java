@@ -15,7 +15,7 @@ class BackendFindingsTest {
   private static Program.Run finds(boolean failNth, Finding f, int tries, String label,
       int maxSteps) {
     BackendFlows m = new BackendFlows("strict-" + f, BackendFlows.Mode.strict(failNth, f));
-    PropertyCheck.Result r = PropertyCheck.check(m, 1, new PropertyCheck.Config(tries, 40, 1_000));
+    PropertyCheck.Result r = PropertyCheck.check(m, 1, new PropertyCheck.Config(tries, 40, 5_000));
     assertThat(r.passed()).as(f + " found within " + tries + " tries").isFalse();
     Program.Run shrunk = r.counterexample().shrunk().run();
     System.out.println(PropertyCheck.report(r));
@@ -37,7 +37,7 @@ class BackendFindingsTest {
   @Test
   void unmapCuttingAnArea_qemuBelievesItGone() {
     Program.Run s = finds(false, Finding.UNMAP_ENOENT_IS_SUCCESS, 20,
-        BackendInvariants.MAPPINGS, 4);
+        BackendInvariants.MAPPINGS, 3);
     assertThat(s.steps().getLast().description()).startsWith("unmap ");
     assertThat(s.failure().message()).contains("the kernel maps").contains("QEMU believes");
   }
@@ -45,21 +45,21 @@ class BackendFindingsTest {
   @Test
   void answerCopyFailure_mapDoneButQemuBelievesItFailed() {
     Program.Run s = finds(true, Finding.ANSWER_COPY_FAILURE_AFTER_THE_WORK, 40,
-        BackendInvariants.MAPPINGS, 5);
+        BackendInvariants.MAPPINGS, 3);
     assertThat(s.steps().getLast().outcome()).isEqualTo("fired:-EFAULT");
   }
 
   @Test
   void failedAttachToExistingContainer_buildsASecondContainer() {
     Program.Run s = finds(true, Finding.ATTACH_EXISTING_FAILURE_BUILDS_SECOND_CONTAINER, 200,
-        BackendInvariants.ONE_CONTAINER, 4);
+        BackendInvariants.ONE_CONTAINER, 3);
     assertThat(s.steps().getLast().description()).startsWith("attach ");
   }
 
   @Test
   void iovaRangesFailure_onlyWarns_andTheAttachGoesOn() {
     Program.Run s = finds(true, Finding.IOVA_RANGES_FAILURE_ONLY_WARNS, 200,
-        BackendInvariants.POSTCONDITION, 3);
+        BackendInvariants.POSTCONDITION, 2);
     assertThat(s.steps().getLast().description()).startsWith("attach ");
     assertThat(s.failure().message()).contains("IOVA_RANGES failed");
   }
@@ -67,7 +67,7 @@ class BackendFindingsTest {
   @Test
   void failedCprRegistration_leavesTheClosedFdInCpr() {
     Program.Run s = finds(false, Finding.CPR_STALE_FD_AFTER_FAILED_REGISTRATION, 100,
-        BackendInvariants.FDS, 6);
+        BackendInvariants.FDS, 3);
     assertThat(s.steps()).extracting(Program.Step::description)
         .containsSubsequence("only_migratable true", "cpr_inherit_connect iommufd0");
     assertThat(s.failure().message()).contains("CPR still holds its fd");
