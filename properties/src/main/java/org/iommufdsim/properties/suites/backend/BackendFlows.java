@@ -1187,6 +1187,8 @@ public final class BackendFlows implements StateMachine<World> {
         eq("EINVAL", probe.errno(), "CHANGE_PROCESS with an anonymous mapping");
         eq(!x.onlyMigratable, ok, "connect succeeded (blocked CPR is an error only with"
             + " --only-migratable)");
+        eq("iommu_backend_set_fd pre-opened /dev/iommu fd=" + fd, x.stepTrace.getFirst(),
+            "the previous process's backend traces its fd property");
         List<String> conn = x.stepTrace.stream()
             .filter(l -> l.startsWith("iommufd_backend_connect ")).toList();
         if (ok) {

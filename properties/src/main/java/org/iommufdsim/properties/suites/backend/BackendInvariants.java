@@ -95,7 +95,15 @@ final class BackendInvariants {
             + w.qemu.cpr().cprFindFd(o.name, 0);
       }
     }
+    if (o.be.users() > 0 && w.qemu.cpr().cprFindFd(o.name, 0) != o.be.fd()) {
+      return "iommufd0's CPR entry is " + w.qemu.cpr().cprFindFd(o.name, 0) + ", its fd "
+          + o.be.fd();
+    }
     Be p = w.passed;
+    if (w.qemu.cpr().cprFindFd(p.name, 0) != p.passedFd) {
+      return "the passed fd " + p.passedFd + " is saved for CPR as "
+          + w.qemu.cpr().cprFindFd(p.name, 0);
+    }
     if (p.be.fd() != p.passedFd || !"/dev/iommu".equals(fds.get(p.passedFd))) {
       return "the passed fd " + p.passedFd + " is " + fds.get(p.passedFd) + " (backend fd "
           + p.be.fd() + ")";
