@@ -284,6 +284,7 @@ public final class BackendFlows implements StateMachine<World> {
       Dev d = x.devs.get(di);
       Be b = x.bes.get(bi);
       int usersBefore = b.be.users();
+      boolean hadContainer = x.spaces.get(si).containers.stream().anyMatch(ct -> ct.be == b.be);
       VFIODevice v = new VFIODevice(d.name, b.be);
       Errp err = Errp.local();
       x.attachStep = true;
@@ -305,10 +306,25 @@ public final class BackendFlows implements StateMachine<World> {
         String injMsg = inj == null ? null : attachMessage(x, inj, b);
         List<String> failTrace = x.stepTrace.stream()
             .filter(l -> l.startsWith("iommufd_cdev_fail_attach_existing_container ")).toList();
-        if (!failTrace.isEmpty()) {
-          eq(injMsg == null ? List.of() : List.of(
-              "iommufd_cdev_fail_attach_existing_container  " + injMsg), failTrace,
-              "the trace of a failed attach to an existing container");
+        // the injected failure hit an attempt on an existing container (after the bind, before
+        // any successful attach and before a new IOAS): QEMU traces it and goes on
+        List<KernelView.Call> sc = x.stepCalls;
+        int at = inj == null ? -1 : sc.indexOf(inj);
+        int bindAt = sc.indexOf(sc.stream().filter(k -> k.request()
+            .equals("VFIO_DEVICE_BIND_IOMMUFD")).findFirst().orElse(null));
+        int attachedAt = sc.indexOf(sc.stream().filter(k -> k.ok() && k.request()
+            .equals("VFIO_DEVICE_ATTACH_IOMMUFD_PT")).findFirst().orElse(null));
+        int ioasAt = sc.indexOf(sc.stream().filter(k -> k.request().equals("IOMMU_IOAS_ALLOC"))
+            .findFirst().orElse(null));
+        boolean onExisting = hadContainer && at > bindAt && bindAt >= 0
+            && (attachedAt < 0 || at < attachedAt) && (ioasAt < 0 || at < ioasAt);
+        eq(onExisting ? List.of("iommufd_cdev_fail_attach_existing_container  " + injMsg)
+            : List.of(), failTrace, "the trace of a failed attach to an existing container");
+        // QEMU's auto domains track dirty pages iff the device's IOMMU can (no vIOMMU here)
+        for (KernelView.Call h : x.calls("IOMMU_HWPT_ALLOC")) {
+          eq(d.dirty ? 2L : 0L, h.inField("flags"), "an auto domain's flags");
+          eq(x.calls("VFIO_DEVICE_BIND_IOMMUFD").getFirst().field("out_devid"),
+              h.inField("dev_id"), "the auto domain's device (the devid of the bind)");
         }
         List<String> conn = x.stepTrace.stream().filter(l ->
             l.startsWith("iommufd_backend_connect ") || l.startsWith("iommufd_backend_disconnect "))
@@ -339,6 +355,9 @@ public final class BackendFlows implements StateMachine<World> {
         }
         eq(List.of(connectLine(b, b.be.fd(), usersBefore + 1)), conn, "connect traced");
         eq(true, v.hwpt != null && v.bcontainer != null, "the device has a HWPT and a container");
+        eq(true, v.hiod instanceof org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD h
+            && h.devid() == v.devid && h.hwptId() == v.hwpt.hwptId && h.iommufd() == b.be,
+            "the host IOMMU device is realized for the device's devid and HWPT");
         KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
         eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
         eq((long) b.be.fd(), bind.inField("iommufd"), "the iommufd bound to");
@@ -734,6 +753,10 @@ public final class BackendFlows implements StateMachine<World> {
         if (got.stream().allMatch(KernelView.Call::ok)) {
           eq(dirtyCalls, got.stream().map(g -> "hwpt_id=" + g.inField("hwpt_id") + " flags="
               + g.inField("flags")).toList(), "dirty-bitmap reads before a vIOMMU unmap");
+        }
+        if (!got.isEmpty() && got.stream().allMatch(KernelView.Call::ok)) {
+          eq(got.getLast().inField("data"), t.container.lastDirtyBitmap,
+              "the bitmap QEMU keeps is the one the kernel filled");
         }
         int firstUnmap = x.stepCalls.indexOf(k);
         eq(true, got.stream().allMatch(g -> x.stepCalls.indexOf(g) < firstUnmap),

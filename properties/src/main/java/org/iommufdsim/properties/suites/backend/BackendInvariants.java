@@ -65,6 +65,12 @@ final class BackendInvariants {
       // CPR: with users, either the vmstate is registered or a blocker is installed (the
       // latter iff the first connect's CHANGE_PROCESS probe was refused); without, neither
       long vm = w.qemu.migration().vmstates().stream().filter(v -> v.opaque() == b.be).count();
+      long blockers = w.qemu.migration().blockers().size();
+      long wantBlockers = w.bes.stream().filter(x -> x.be.users() > 0 && x.cprBlocked).count();
+      if (blockers != wantBlockers) {
+        return blockers + " migration blockers, but " + wantBlockers
+            + " connected backends with CPR refused";
+      }
       boolean blocker = b.be.cprBlocker() != null
           && w.qemu.migration().blockers().contains(b.be.cprBlocker());
       if (b.be.users() == 0 ? vm != 0 || b.be.cprBlocker() != null
@@ -216,11 +222,30 @@ final class BackendInvariants {
           want.add(dev.v.devid + " DEVICE");
         }
       }
+      // reference counts: a HWPT is held by its IOAS link and each attached device; an IOAS
+      // by itself and each HWPT on it
+      Map<String, Integer> users = new TreeMap<>();
+      for (Target t : w.containers) {
+        if (t.be == b) {
+          users.put(t.ioasId + " IOAS", 1 + t.container.hwptList.size());
+          t.container.hwptList.forEach(h -> users.put(h.hwptId + " HWPT_PAGING",
+              1 + h.deviceList.size()));
+        }
+      }
+      for (Target t : b.rawIoas) {
+        users.put(t.ioasId + " IOAS",
+            1 + (int) b.rawHwpts.stream().filter(h -> h.pt() == t).count());
+      }
+      b.rawHwpts.forEach(h -> users.put(h.id() + " HWPT_PAGING", 1));
       TreeSet<String> have = new TreeSet<>();
       if (ctx != null) {
         for (String o : ctx.objects()) {
           String[] p = o.split(" ");
           have.add(p[1] + " " + p[2]);
+          Integer u = users.get(p[1] + " " + p[2]);
+          if (u != null && !o.contains(" users=" + u)) {
+            return b.name + ": the kernel has " + o + " but QEMU's lists say users=" + u;
+          }
         }
       }
       if (!have.equals(want)) {

@@ -15,7 +15,7 @@ class BackendFailNthPropertyTest {
   @Test
   void everyFlowUnderFailNth_leavesNoTrace() {
     PropertyCheck.Result r = Verify.holds(BackendFlows.failNth(),
-        new PropertyCheck.Config(300, 40, 2_000));
+        new PropertyCheck.Config(600, 40, 2_000));
     System.out.println(PropertyCheck.report(r));
     // failures were injected and fired in the flows that have fallible points
     assertThat(r.coverage().get("attach").keySet()).anyMatch(o -> o.startsWith("fired:"));
