@@ -1,0 +1,103 @@
+package org.iommufdsim.properties.suites.raw;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommufdsim.properties.suites.raw.RefModel.Area;
+import org.iommufdsim.properties.suites.raw.RefModel.Ctx;
+import org.iommufdsim.properties.suites.raw.RefModel.DeviceFd;
+import org.iommufdsim.properties.suites.raw.RefModel.Fd;
+import org.iommufdsim.properties.suites.raw.RefModel.FaultFd;
+import org.iommufdsim.properties.suites.raw.RefModel.IommuFd;
+import org.iommufdsim.properties.suites.raw.RefModel.Obj;
+
+/**
+ * The comparable part of a state, as text: per context each object's ID and kind, each IOAS's
+ * areas and allowed ranges; then the fd table. Built once from {@code host.stateDump()} and
+ * once from the reference model, so that equal texts mean the two agree.
+ */
+final class DumpView {
+  private DumpView() {}
+
+  static String fromDump(String dump) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : dump.split("\n")) {
+      String t = line.strip();
+      if (line.startsWith("ctx ")) {
+        sb.append("ctx\n");
+      } else if (line.startsWith("  id ")) {
+        String[] w = t.split(" ");
+        sb.append(" id ").append(w[1]).append(' ').append(w[2]).append('\n');
+      } else if (t.startsWith("area ")) {
+        sb.append("  area ").append(t.split(" ")[1]).append('\n');
+      } else if (t.startsWith("allowed ")) {
+        sb.append("  allowed ").append(t.split(" ")[1]).append('\n');
+      } else if (line.startsWith("pid ")) {
+        sb.append("fds");
+        String[] w = t.split(" ");
+        for (int i = 3; i < w.length; i++) {
+          String[] kv = w[i].split("=", 2);
+          sb.append(' ').append(kv[0]).append('=').append(fdKind(kv[1]));
+        }
+        sb.append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String fdKind(String what) {
+    if (what.equals("/dev/iommu")) {
+      return "iommufd";
+    }
+    if (what.equals("/dev/null")) {
+      return "null";
+    }
+    if (what.startsWith("/dev/vfio/devices/")) {
+      return "dev:" + what.substring("/dev/vfio/devices/".length());
+    }
+    return "other";
+  }
+
+  static String fromModel(RefModel m) {
+    StringBuilder sb = new StringBuilder();
+    for (Ctx c : m.ctxs) {
+      sb.append("ctx\n");
+      for (Obj o : c.objs.values()) {
+        sb.append(" id ").append(o.id).append(' ').append(o.kind).append('\n');
+        for (Area a : o.areas.values()) {
+          sb.append("  area ").append(U64.hex(a.start())).append('-').append(U64.hex(a.last()))
+              .append('\n');
+        }
+        o.allowed.forEach((s, l) -> sb.append("  allowed ").append(U64.hex(s)).append('-')
+            .append(U64.hex(l)).append('\n'));
+      }
+    }
+    sb.append("fds");
+    m.fds.forEach((fd, f) -> sb.append(' ').append(fd).append('=').append(kind(f)));
+    sb.append('\n');
+    return sb.toString();
+  }
+
+  private static String kind(Fd f) {
+    return switch (f) {
+      case RefModel.NullFd n -> "null";
+      case IommuFd i -> "iommufd";
+      case DeviceFd d -> "dev:" + d.dev().name;
+      case FaultFd ff -> "other";
+    };
+  }
+
+  /** The first differing line of two views, for a failure message. */
+  static String diff(String want, String got) {
+    List<String> a = new ArrayList<>(List.of(want.split("\n")));
+    List<String> b = new ArrayList<>(List.of(got.split("\n")));
+    for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+      String x = i < a.size() ? a.get(i) : "<end>";
+      String y = i < b.size() ? b.get(i) : "<end>";
+      if (!x.equals(y)) {
+        return "line " + (i + 1) + ": model '" + x + "' vs simulator '" + y + "'\nmodel:\n" + want
+            + "simulator:\n" + got;
+      }
+    }
+    return null;
+  }
+}
