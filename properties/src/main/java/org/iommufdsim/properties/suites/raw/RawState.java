@@ -14,7 +14,7 @@ import org.iommufdsim.sim.uapi.IoctlDef;
 /** One try of the raw-syscall property: the host, the recorded process, and the model of it. */
 final class RawState {
   /** Where a struct goes: full size, too short, longer with a zero tail, longer with junk. */
-  enum SizeVariant { FULL, SHORT, LONG_ZERO, LONG_JUNK }
+  enum SizeVariant { FULL, SHORT, LONG_ZERO, LONG_JUNK, AS_IS }
 
   static final long SCRATCH_PAGES = 8;
   /** An address nothing is ever mapped at. */
@@ -60,6 +60,7 @@ final class RawState {
       case FULL -> s.size();
       case SHORT -> s.minSize() - 4;
       case LONG_ZERO, LONG_JUNK -> s.size() + 8;
+      case AS_IS -> (int) s.fields().getFirst().get(buf);
     };
     byte[] out = new byte[s.size() + 8];
     System.arraycopy(buf, 0, out, 0, buf.length);

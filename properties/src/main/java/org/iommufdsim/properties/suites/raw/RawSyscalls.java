@@ -116,12 +116,19 @@ public final class RawSyscalls implements StateMachine<RawState> {
         type("mock_domain", 4, s -> true, RawSyscalls::mockDomain),
         type("mmap", 2, s -> s.model.mem.size() < 8, RawSyscalls::mmap),
         type("munmap", 1, s -> true, RawSyscalls::munmap),
-        type("garbage_ioctl", 2, s -> true, RawSyscalls::garbage));
+        type("garbage_ioctl", 2, s -> true, RawSyscalls::garbage),
+        type("open_device", 2, s -> true, DeviceActions::openDevice),
+        type("bind", 3, s -> true, DeviceActions::bind),
+        type("attach", 4, s -> true, DeviceActions::attach),
+        type("detach", 2, s -> true, DeviceActions::detach),
+        type("hwpt_alloc", 4, s -> true, DeviceActions::hwptAlloc),
+        type("fault_alloc", 2, s -> true, DeviceActions::faultAlloc),
+        type("fault_rw", 1, s -> true, DeviceActions::faultRw));
   }
 
   // ---- plumbing ----
 
-  private static ActionType<RawState> type(String name, int weight, Predicate<RawState> enabled,
+  static ActionType<RawState> type(String name, int weight, Predicate<RawState> enabled,
       BiFunction<RawState, Choices, Action<RawState>> gen) {
     return new ActionType<>() {
       public String name() {
@@ -142,7 +149,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
     };
   }
 
-  private static Action<RawState> act(String describe, Function<RawState, String> run) {
+  static Action<RawState> act(String describe, Function<RawState, String> run) {
     return new Action<>() {
       public String describe() {
         return describe;
@@ -154,11 +161,11 @@ public final class RawSyscalls implements StateMachine<RawState> {
     };
   }
 
-  private static String v(SizeVariant size, boolean bad) {
+  static String v(SizeVariant size, boolean bad) {
     return (size == SizeVariant.FULL ? "" : " size=" + size) + (bad ? " ptr=BAD" : "");
   }
 
-  private static long out(RawState s, CStruct st, String field) {
+  static long out(RawState s, CStruct st, String field) {
     return st.field(field).get(s.lastOut);
   }
 

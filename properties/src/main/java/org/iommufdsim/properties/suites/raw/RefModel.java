@@ -281,21 +281,13 @@ final class RefModel {
   private Expect place(Ctx c, Obj ioas, long hint, long len, long a) {
     long off = hint % page;
     for (long[] w : windows(ioas)) {
-      long ws = w[0];
-      long wl = w[1];
-      if (U64.lt(wl - ws, len - 1)) {
+      long ws = fit(w[0], w[1], len, a, off);
+      if (ws == -1) {
         continue;
       }
-      ws = U64.alignUp(ws, a) | off;
-      if (U64.lt(wl, ws) || U64.lt(wl - ws, len - 1)) {
-        continue;
-      }
-      for (long[] h : holes(used(c, ioas), ws, wl)) {
-        if (U64.lt(h[1] - h[0], len - 1)) {
-          continue;
-        }
-        long s = U64.alignUp(h[0], a) | off;
-        if (U64.lt(h[1], s) || U64.lt(h[1] - s, len - 1)) {
+      for (long[] h : holes(used(c, ioas), ws, w[1])) {
+        long s = fit(h[0], h[1], len, a, off);
+        if (s == -1) {
           continue;
         }
         // the selftest build re-checks the choice and refuses a bad one with EINVAL
@@ -303,6 +295,23 @@ final class RefModel {
       }
     }
     return Expect.err(Errno.ENOSPC);
+  }
+
+  /**
+   * __alloc_iova_check_range (since the 2025 overflow fix): align {@code start} up without
+   * wrapping, put the page offset back, and require it strictly below {@code last} with room
+   * for the length. Answers the aligned start, or -1 (never a valid start: it is odd and at
+   * the top) when the range does not fit.
+   */
+  static long fit(long start, long last, long len, long a, long off) {
+    if (U64.addOverflows(start, a - 1)) {
+      return -1;
+    }
+    long s = ((start + a - 1) & -a) | off;
+    if (U64.le(last, s) || U64.lt(last - s, len - 1)) {
+      return -1;
+    }
+    return s;
   }
 
   private List<long[]> windows(Obj ioas) {
