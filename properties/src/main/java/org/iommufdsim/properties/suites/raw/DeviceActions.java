@@ -43,8 +43,18 @@ final class DeviceActions {
     return out;
   }
 
-  static int deviceFd(RawState s, Choices c) {
+  static boolean anyDeviceFd(RawState s) {
+    return !fdsOf(s, DeviceFd.class).isEmpty();
+  }
+
+  /** A device fd, bound ones first when {@code bound} (ATTACH, DETACH), unbound ones for BIND. */
+  static int deviceFd(RawState s, Choices c, boolean bound) {
     List<Integer> devs = fdsOf(s, DeviceFd.class);
+    List<Integer> pref = devs.stream()
+        .filter(fd -> ((DeviceFd) s.model.fds.get(fd)).dev().bound() == bound).toList();
+    if (!pref.isEmpty() && c.below(10) < 8) {
+      return pref.get((int) c.below(pref.size()));
+    }
     return c.below(10) < 9 && !devs.isEmpty() ? devs.get((int) c.below(devs.size()))
         : Gen.otherFd(s, c);
   }
@@ -78,7 +88,7 @@ final class DeviceActions {
   // ---- BIND ----
 
   static Action<RawState> bind(RawState s, Choices c) {
-    int fd = deviceFd(s, c);
+    int fd = deviceFd(s, c, false);
     long iommufd = c.below(10) < 8 ? Gen.iommuFd(s, c) : c.percent(50) ? -1 : Gen.otherFd(s, c);
     long flags = c.percent(5) ? 1L << c.below(4) : 0;
     long argsz = c.percent(5) ? 8 : 24;
@@ -131,7 +141,7 @@ final class DeviceActions {
   // ---- ATTACH / DETACH ----
 
   static Action<RawState> attach(RawState s, Choices c) {
-    int fd = deviceFd(s, c);
+    int fd = deviceFd(s, c, true);
     Ctx ctx = s.model.fds.get(fd) instanceof DeviceFd df ? df.dev().ctx : null;
     long pt = c.below(4) < 3 ? Gen.id(s, ctx, Kind.IOAS, c) : Gen.id(s, ctx, Kind.HWPT_PAGING, c);
     long flags = c.percent(10) ? 1 : c.percent(3) ? 2 : 0;
@@ -238,7 +248,7 @@ final class DeviceActions {
   }
 
   static Action<RawState> detach(RawState s, Choices c) {
-    int fd = deviceFd(s, c);
+    int fd = deviceFd(s, c, true);
     long flags = c.percent(10) ? 1 : c.percent(3) ? 4 : 0;
     long pasid = (flags & 1) != 0 ? new long[] {0, 1, 100}[(int) c.below(3)] : 0;
     long argsz = c.percent(4) ? 4 : 12;

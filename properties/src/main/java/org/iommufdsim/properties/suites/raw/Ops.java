@@ -48,7 +48,7 @@ final class Ops {
       throw new AssertionError(what + ": the model expected " + e.label()
           + " but the simulator answered " + r);
     }
-    return r.isOk() ? "ok" : r.errno().name();
+    return (r.isOk() ? "ok" : r.errno().name()) + (e.known() ? "" : "?");
   }
 
   static void checkValue(String what, Expect e, String field, long actual) {

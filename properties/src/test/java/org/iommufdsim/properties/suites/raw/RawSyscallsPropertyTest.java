@@ -8,6 +8,7 @@ import org.iommufdsim.properties.engine.PropertyCheck;
 import org.iommufdsim.properties.engine.Verify;
 import org.iommufdsim.properties.suites.Suites;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Proves that random raw syscalls keep the simulator's invariants and its agreement with the
@@ -23,6 +24,21 @@ class RawSyscallsPropertyTest {
     assertThat(r.coverage().get("map")).containsKey("ok");
     assertThat(r.coverage().get("unmap")).containsKeys("ok", "ENOENT");
     assertThat(r.coverage().get("mock_domain")).containsKey("ok");
+    assertThat(r.coverage().get("attach")).containsKey("ok");
+    assertThat(r.coverage().get("hwpt_alloc")).containsKey("ok");
+  }
+
+  /**
+   * The long campaign (at least 100,000 actions), run on demand only:
+   * {@code -Diommufdsim.campaign=true -Dtest=RawSyscallsPropertyTest}.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "iommufdsim.campaign", matches = "true")
+  void campaign_100kActions() {
+    PropertyCheck.Result r = Verify.holds(new RawSyscalls(),
+        new PropertyCheck.Config(2_000, 60, 3_000));
+    System.out.print(PropertyCheck.report(r));
+    assertThat(r.steps()).isGreaterThanOrEqualTo(100_000);
   }
 
   @Test
