@@ -173,7 +173,7 @@ final class Ops {
     Area a = e.getValue();
     while (true) {
       long end = U64.min(last, a.last());
-      out.add(new Area(cur, end, a.va() + (cur - a.start()), a.writable(), a.vaValid()));
+      out.add(new Area(cur, end, a.va() + (cur - a.start()), a.writable()));
       if (U64.le(last, a.last())) {
         return out;
       }
@@ -244,7 +244,7 @@ final class Ops {
         return new Copy(Expect.err(Errno.EINVAL), sl);
       }
     }
-    if (!m.hwptsOf(c, d.id).isEmpty() && sl.stream().anyMatch(a -> !a.vaValid())) {
+    if (!m.hwptsOf(c, d.id).isEmpty() && sl.stream().anyMatch(a -> !m.memValid(a.va(), a.length()))) {
       return new Copy(Expect.err(Errno.EFAULT), sl);
     }
     return new Copy(placed, sl);

@@ -298,8 +298,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         long got = out(st, t, "iova");
         Ops.checkValue(d, e, "iova", got);
         Obj ioas = RefModel.get(cx, ioasId, Kind.IOAS);
-        Ops.addArea(st.model, ioas, new Area(got, got + len - 1, va, (flags & 2) != 0,
-            st.model.memValid(va, len)));
+        Ops.addArea(st.model, ioas, new Area(got, got + len - 1, va, (flags & 2) != 0));
       }
       return o;
     });
@@ -377,8 +376,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
           var cut = ioas.areas.lowerEntry(iova);
           if (cut != null && U64.le(iova, cut.getValue().last())) {
             Area a = cut.getValue();
-            ioas.areas.put(a.start(), new Area(a.start(), iova - 1, a.va(), a.writable(),
-                a.vaValid()));
+            ioas.areas.put(a.start(), new Area(a.start(), iova - 1, a.va(), a.writable()));
           }
         }
       }
@@ -452,7 +450,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         long at = got;
         for (Area sl : cp.slices()) {
           Ops.addArea(st.model, dIoas, new Area(at, at + sl.length() - 1, sl.va(),
-              sl.writable(), sl.vaValid()));
+              sl.writable()));
           at += sl.length();
         }
       }

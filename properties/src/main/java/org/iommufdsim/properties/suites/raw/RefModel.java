@@ -37,8 +37,12 @@ final class RefModel {
 
   record FaultFd(Ctx ctx, int faultId) implements Fd {}
 
-  /** One mapping: inclusive IOVA range, the user VA of its first byte, its pages' properties. */
-  record Area(long start, long last, long va, boolean writable, boolean vaValid) {
+  /**
+   * One mapping: inclusive IOVA range, the user VA of its first byte, whether its pages are
+   * writable. Whether its memory can be pinned is asked of the memory map when a pin happens
+   * (memory an area refers to is never unmapped here, and addresses are never reused).
+   */
+  record Area(long start, long last, long va, boolean writable) {
     long length() {
       return last - start + 1;
     }
@@ -415,7 +419,7 @@ final class RefModel {
       }
     }
     for (Area a : ioas.areas.values()) {
-      if (!a.vaValid()) {
+      if (!memValid(a.va(), a.length())) {
         return Errno.EFAULT;
       }
     }
