@@ -26,7 +26,23 @@ final class DumpView {
         sb.append("ctx\n");
       } else if (line.startsWith("  id ")) {
         String[] w = t.split(" ");
-        sb.append(" id ").append(w[1]).append(' ').append(w[2]).append('\n');
+        sb.append(" id ").append(w[1]).append(' ').append(w[2]);
+        for (int i = 3; i < w.length; i++) {
+          if (w[i].startsWith("users=")) {
+            sb.append(' ').append(w[i]);
+          }
+        }
+        sb.append('\n');
+        if (w[2].equals("IOAS")) {
+          String align = "?";
+          for (String x : w) {
+            if (x.startsWith("align=")) {
+              align = x.substring(6);
+            }
+          }
+          sb.append("  align=").append(align).append(t.contains(" nohuge") ? " nohuge" : "")
+              .append('\n');
+        }
       } else if (t.startsWith("area ")) {
         sb.append("  area ").append(t.split(" ")[1]).append('\n');
       } else if (t.startsWith("allowed ")) {
@@ -62,7 +78,12 @@ final class DumpView {
     for (Ctx c : m.ctxs) {
       sb.append("ctx\n");
       for (Obj o : c.objs.values()) {
-        sb.append(" id ").append(o.id).append(' ').append(o.kind).append('\n');
+        sb.append(" id ").append(o.id).append(' ').append(o.kind).append(" users=")
+            .append(m.users(c, o)).append('\n');
+        if (o.kind == RefModel.Kind.IOAS) {
+          sb.append("  align=").append(m.exact(c, o) ? String.valueOf(m.alignment(c, o)) : "?")
+              .append(o.hugeOff ? " nohuge" : "").append('\n');
+        }
         for (Area a : o.areas.values()) {
           sb.append("  area ").append(U64.hex(a.start())).append('-').append(U64.hex(a.last()))
               .append('\n');
@@ -93,7 +114,9 @@ final class DumpView {
     for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
       String x = i < a.size() ? a.get(i) : "<end>";
       String y = i < b.size() ? b.get(i) : "<end>";
-      if (!x.equals(y)) {
+      boolean wild = x.startsWith("  align=?") && y.startsWith("  align=")
+          && x.endsWith(" nohuge") == y.endsWith(" nohuge");
+      if (!x.equals(y) && !wild) {
         return "line " + (i + 1) + ": model '" + x + "' vs simulator '" + y + "'\nmodel:\n" + want
             + "simulator:\n" + got;
       }

@@ -240,6 +240,28 @@ final class RefModel {
     };
   }
 
+  /**
+   * The object's {@code users} count as the kernel keeps it: 1 for the object table, plus one
+   * per holder (main.c, device.c, hw_pagetable.c, fault.c).
+   */
+  int users(Ctx c, Obj o) {
+    int n = 1;
+    switch (o.kind) {
+      case IOAS -> n += hwptsOf(c, o.id).size();
+      case HWPT_PAGING -> {
+        for (Dev d : boundDevices(c)) {
+          n += (d.rid == o.id ? 1 : 0)
+              + (int) d.pasids.values().stream().filter(h -> h == o.id).count();
+        }
+      }
+      case DEVICE -> n += 1 + (o.dev.rid != 0 ? 1 : 0) + o.dev.pasids.size();
+      case SELFTEST -> { }
+      case FAULT -> n += (o.fdOpen ? 1 : 0) + (int) c.objs.values().stream()
+          .filter(h -> h.kind == Kind.HWPT_PAGING && h.fault == o.id).count();
+    }
+    return n;
+  }
+
   // ---- shared kernel rules ----
 
   /** iopt_check_iova: a FIXED_IOVA placement. */
