@@ -25,6 +25,7 @@ import org.iommufdsim.properties.suites.raw.RefModel.Obj;
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.Errno;
+import org.iommufdsim.sim.uapi.IommufdUapi;
 
 /**
  * The device side: opening VFIO cdevs, BIND / ATTACH / DETACH (drivers/vfio/device_cdev.c,
@@ -414,21 +415,43 @@ final class DeviceActions {
     });
   }
 
+  /**
+   * eventq.c iommufd_fault_fops_read/write with no fault ever raised: a count that is not a
+   * whole number of records is ESPIPE; a read finds nothing (0); a write's first response
+   * names no pending cookie (EINVAL), except that a response that cannot be copied in ends the
+   * loop with copy_from_user's count of bytes left, which the write returns as its value.
+   */
+  static Expect faultRw(boolean write, long count, boolean badBuf) {
+    long record = write ? IommufdUapi.iommu_hwpt_page_response.size()
+        : IommufdUapi.iommu_hwpt_pgfault.size();
+    if (count % record != 0) {
+      return Expect.err(Errno.ESPIPE);
+    }
+    if (!write || count == 0) {
+      return Expect.ok(0L);
+    }
+    return badBuf ? Expect.ok(record) : Expect.err(Errno.EINVAL);
+  }
+
   /** read or write on a fault fd (or another): no fault is ever raised here, nothing changes. */
   static Action<RawState> faultRw(RawState s, Choices c) {
     List<Integer> faults = fdsOf(s, FaultFd.class);
     int fd = c.below(4) < 3 && !faults.isEmpty() ? faults.get((int) c.below(faults.size()))
         : Gen.otherFd(s, c);
     boolean write = c.percent(50);
-    long count = new long[] {0, 8, 32, 64, 4096, 7}[(int) c.below(6)];
+    long count = new long[] {0, 40, 8, 80, 32, 4096, 7}[(int) c.below(7)];
     boolean bad = c.percent(10);
     String d = (write ? "write" : "read") + " fd=" + fd + " count=" + count
         + (bad ? " buf=BAD" : "");
     return act(d, st -> {
       long buf = bad ? RawState.UNMAPPED : st.store(2048, new byte[64]);
-      Expect e = st.model.fds.containsKey(fd) ? Expect.UNKNOWN : Expect.err(Errno.EBADF);
+      Fd f = st.model.fds.get(fd);
+      Expect e = f == null ? Expect.err(Errno.EBADF)
+          : f instanceof FaultFd ? faultRw(write, count, bad) : Expect.UNKNOWN;
       SysResult r = write ? st.sys.write(fd, buf, count) : st.sys.read(fd, buf, count);
-      return Ops.judge(d, e, r);
+      String o = Ops.judge(d, e, r);
+      Ops.checkValue(d, e, "return value", r.value());
+      return o;
     });
   }
 }
