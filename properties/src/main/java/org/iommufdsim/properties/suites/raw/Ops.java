@@ -5,7 +5,6 @@ import java.util.List;
 import org.iommufdsim.properties.suites.raw.RawState.SizeVariant;
 import org.iommufdsim.properties.suites.raw.RefModel.Area;
 import org.iommufdsim.properties.suites.raw.RefModel.Ctx;
-import org.iommufdsim.properties.suites.raw.RefModel.Dev;
 import org.iommufdsim.properties.suites.raw.RefModel.Fd;
 import org.iommufdsim.properties.suites.raw.RefModel.IommuFd;
 import org.iommufdsim.properties.suites.raw.RefModel.Kind;
@@ -312,9 +311,5 @@ final class Ops {
     }
     Errno e = m.addMockDomain(c, ioas);
     return new AutoAttach(e != null ? Expect.err(e) : Expect.ok(null), null);
-  }
-
-  static Dev dummy() {
-    return null;
   }
 }

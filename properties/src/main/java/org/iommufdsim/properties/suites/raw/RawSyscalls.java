@@ -20,6 +20,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.iommufdsim.properties.engine.Choices;
+import org.iommufdsim.properties.engine.SplitMix64;
 import org.iommufdsim.properties.engine.StateMachine;
 import org.iommufdsim.properties.suites.raw.RawState.SizeVariant;
 import org.iommufdsim.properties.suites.raw.RefModel.Area;
@@ -62,6 +63,13 @@ public final class RawSyscalls implements StateMachine<RawState> {
     DEVICES.put("s0", false);
   }
 
+  /** The host of a try: PAGE_SIZE 4 KiB usually, else 16 or 64 KiB (seeded stream "host"). */
+  static HostConfig config(long seed) {
+    long r = SplitMix64.stream(seed, "host").nextBelow(8);
+    long page = r < 6 ? 4096 : r == 6 ? 16384 : 65536;
+    return config().withPageSize(page);
+  }
+
   static HostConfig config() {
     return HostConfig.defaults().withDevices(List.of(
         DeviceSpec.of("m0", "mock", Map.of()),
@@ -77,7 +85,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
 
   @Override
   public RawState init(long seed) {
-    last = new RawState(config(), DEVICES);
+    last = new RawState(config(seed), DEVICES);
     return last;
   }
 
@@ -468,7 +476,8 @@ public final class RawSyscalls implements StateMachine<RawState> {
     List<long[]> ranges = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       long len = Gen.length(s, c);
-      long start = Gen.iova(s, Gen.areas(ctx, ioasId), len, c);
+      long start = i > 0 && c.percent(30) ? ranges.get(i - 1)[1] + 1
+          : Gen.iova(s, Gen.areas(ctx, ioasId), len, c);
       long last = c.percent(10) ? start : start + len - 1;
       ranges.add(new long[] {start, last});
     }
@@ -506,15 +515,9 @@ public final class RawSyscalls implements StateMachine<RawState> {
       String o = Ops.judge(d, e, r);
       if (r.isOk() && cx != null) {
         Obj ioas = RefModel.get(cx, ioasId, Kind.IOAS);
+        // the new set replaces the old one; adjacent ranges stay separate nodes
         ioas.allowed.clear();
-        for (long[] x : RefModel.merge(ranges)) {
-          ioas.allowed.put(x[0], x[1]);
-        }
-        if (RefModel.merge(ranges).size() != ranges.size()) {
-          // adjacent ranges stay separate nodes in the kernel's tree
-          ioas.allowed.clear();
-          ranges.forEach(x -> ioas.allowed.put(x[0], x[1]));
-        }
+        ranges.forEach(x -> ioas.allowed.put(x[0], x[1]));
       }
       return o;
     });
