@@ -164,8 +164,12 @@ final class DeviceActions {
       if (e == null) {
         if (argsz < 12 || (flags & ~1L) != 0) {
           e = Expect.err(Errno.EINVAL);
-        } else if (flags != 0 || !dev.mock || !dev.pasids.isEmpty()) {
+        } else if (!dev.mock) {
           e = Expect.UNKNOWN;
+        } else if (flags != 0) {
+          e = pasidAttach(st.model, dev, pt, pasid);
+        } else if (!dev.pasids.isEmpty()) {
+          e = ridAttachWithPasids(st.model, dev, pt);
         } else {
           e = attachTarget(st.model, dev.ctx, pt);
         }
@@ -193,6 +197,55 @@ final class DeviceActions {
       return Expect.err(Errno.EINVAL);
     }
     return bad ? Expect.err(Errno.EFAULT) : null;
+  }
+
+  /**
+   * A mock device's first attach of a PASID to a HWPT (device.c iommufd_hw_pagetable_attach,
+   * iommufd_hwpt_pasid_compat, then iommu.c's PASID width check; all refusals are EINVAL).
+   * PASID 0 (which iommufd takes for the RID), re-attaches (replace) and IOAS targets are left
+   * unknown.
+   */
+  static Expect pasidAttach(RefModel m, Dev dev, long pt, long pasid) {
+    Ctx c = dev.ctx;
+    if (pasid == 0 || dev.pasids.containsKey((int) pasid) || dev.pasids.containsKey(0)) {
+      return Expect.UNKNOWN;
+    }
+    Obj target = RefModel.get(c, pt, null);
+    if (target == null) {
+      return Expect.err(Errno.ENOENT);
+    }
+    if (target.kind == Kind.IOAS) {
+      return Expect.UNKNOWN;
+    }
+    if (target.kind != Kind.HWPT_PAGING) {
+      return Expect.err(Errno.EINVAL);
+    }
+    Obj ioas = RefModel.get(c, target.ioas, Kind.IOAS);
+    if (!target.mockDomain || ioas == null || !m.exact(c, ioas)) {
+      return Expect.UNKNOWN;
+    }
+    Obj rid = dev.rid == 0 ? null : RefModel.get(c, dev.rid, Kind.HWPT_PAGING);
+    if (!target.pasidCompat || (rid != null && !rid.pasidCompat)
+        || pasid >= (1L << dev.pasidBits)) {
+      return Expect.err(Errno.EINVAL);
+    }
+    return Expect.ok((long) target.id);
+  }
+
+  /**
+   * A RID attach while PASIDs are attached: the HWPT must be PASID-compatible (an IOAS's auto
+   * domains never are). A replace is left unknown.
+   */
+  static Expect ridAttachWithPasids(RefModel m, Dev dev, long pt) {
+    if (dev.rid != 0 || dev.pasids.containsKey(0)) {
+      return Expect.UNKNOWN;
+    }
+    Expect e = attachTarget(m, dev.ctx, pt);
+    if (!e.known() || e.isErr()) {
+      return e;
+    }
+    Obj h = RefModel.get(dev.ctx, e.value(), Kind.HWPT_PAGING);
+    return h != null && h.pasidCompat ? e : Expect.err(Errno.EINVAL);
   }
 
   /** A mock device's RID attach or replace to {@code pt} (device.c iommufd_device_change_pt). */
@@ -268,7 +321,7 @@ final class DeviceActions {
       if (e == null) {
         if (argsz < 8 || (flags & ~1L) != 0) {
           e = Expect.err(Errno.EINVAL);
-        } else if (flags != 0 || !dev.pasids.isEmpty()) {
+        } else if ((flags != 0 && pasid == 0) || dev.pasids.containsKey(0)) {
           e = Expect.UNKNOWN;
         } else {
           e = Expect.ok();
@@ -336,6 +389,7 @@ final class DeviceActions {
         }
         Obj h = st.model.addHwpt(cx, ioas.id, false, RefModel.get(cx, dev, Kind.DEVICE).dev.mock);
         h.fault = (flags & 4) != 0 ? (int) fault : 0;
+        h.pasidCompat = (flags & 8) != 0;
       }
       return o;
     });

@@ -53,6 +53,8 @@ final class RefModel {
     final String name;
     final boolean mock;
     final boolean selftest;
+    /** The PASID width the device reports (the host config's pasid_bits; 0 for selftest ones). */
+    int pasidBits;
     Ctx ctx;
     int devId;
     int rid;
@@ -80,6 +82,8 @@ final class RefModel {
     int ioas;
     boolean auto;
     boolean mockDomain;
+    /** Allocated with IOMMU_HWPT_ALLOC_PASID. */
+    boolean pasidCompat;
     int fault;
     Dev dev;
     boolean fdOpen;
@@ -119,6 +123,7 @@ final class RefModel {
       fds.put(fd, new NullFd());
     }
     deviceIsMock.forEach((n, m) -> devices.put(n, new Dev(n, m, false)));
+    devices.get("m1").pasidBits = 20;
   }
 
   // ---- small queries ----
