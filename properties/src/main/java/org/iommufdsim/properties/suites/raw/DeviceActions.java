@@ -48,6 +48,11 @@ final class DeviceActions {
     return !fdsOf(s, DeviceFd.class).isEmpty();
   }
 
+  static boolean anyBoundDeviceFd(RawState s) {
+    return fdsOf(s, DeviceFd.class).stream()
+        .anyMatch(fd -> ((DeviceFd) s.model.fds.get(fd)).dev().bound());
+  }
+
   /** A device fd, bound ones first when {@code bound} (ATTACH, DETACH), unbound ones for BIND. */
   static int deviceFd(RawState s, Choices c, boolean bound) {
     List<Integer> devs = fdsOf(s, DeviceFd.class);
@@ -144,9 +149,13 @@ final class DeviceActions {
   static Action<RawState> attach(RawState s, Choices c) {
     int fd = deviceFd(s, c, true);
     Ctx ctx = s.model.fds.get(fd) instanceof DeviceFd df ? df.dev().ctx : null;
-    long pt = c.below(4) < 3 ? Gen.id(s, ctx, Kind.IOAS, c) : Gen.id(s, ctx, Kind.HWPT_PAGING, c);
-    long flags = c.percent(10) ? 1 : c.percent(3) ? 2 : 0;
-    long pasid = (flags & 1) != 0 ? new long[] {0, 1, 100, 1 << 20}[(int) c.below(4)] : 0;
+    long flags = c.percent(15) ? 1 : c.percent(3) ? 2 : 0;
+    long pasid = (flags & 1) != 0 ? new long[] {1, 100, 0, 1 << 20}[(int) c.below(4)] : 0;
+    List<Obj> compat = Gen.objs(ctx, Kind.HWPT_PAGING).stream().filter(h -> h.pasidCompat)
+        .toList();
+    long pt = c.below(4) < 3 && (flags & 1) == 0 ? Gen.id(s, ctx, Kind.IOAS, c)
+        : !compat.isEmpty() && c.percent(70) ? compat.get((int) c.below(compat.size())).id
+        : Gen.id(s, ctx, Kind.HWPT_PAGING, c);
     long argsz = c.percent(4) ? 8 : 16;
     boolean bad = Gen.badPtr(c);
     String d = "VFIO_DEVICE_ATTACH_IOMMUFD_PT fd=" + fd + " pt_id=" + pt + " flags=" + flags
@@ -233,19 +242,26 @@ final class DeviceActions {
   }
 
   /**
-   * A RID attach while PASIDs are attached: the HWPT must be PASID-compatible (an IOAS's auto
-   * domains never are). A replace is left unknown.
+   * A RID attach while PASIDs are attached: iommufd_hw_pagetable_attach refuses a HWPT that is
+   * not PASID-compatible (EINVAL) before anything else; an IOAS's auto domains never are, and a
+   * new one is attached before it is added to the IOAS, so an IOAS target is always EINVAL.
+   * A replace is left unknown.
    */
   static Expect ridAttachWithPasids(RefModel m, Dev dev, long pt) {
     if (dev.rid != 0 || dev.pasids.containsKey(0)) {
       return Expect.UNKNOWN;
     }
-    Expect e = attachTarget(m, dev.ctx, pt);
-    if (!e.known() || e.isErr()) {
-      return e;
+    Obj target = RefModel.get(dev.ctx, pt, null);
+    if (target == null) {
+      return Expect.err(Errno.ENOENT);
     }
-    Obj h = RefModel.get(dev.ctx, e.value(), Kind.HWPT_PAGING);
-    return h != null && h.pasidCompat ? e : Expect.err(Errno.EINVAL);
+    if (target.kind != Kind.HWPT_PAGING) {
+      return Expect.err(Errno.EINVAL);
+    }
+    if (!target.pasidCompat) {
+      return Expect.err(Errno.EINVAL);
+    }
+    return attachTarget(m, dev.ctx, pt);
   }
 
   /** A mock device's RID attach or replace to {@code pt} (device.c iommufd_device_change_pt). */
@@ -351,7 +367,7 @@ final class DeviceActions {
       case 7 -> 1;
       case 8 -> 2;
       case 9 -> 4;
-      case 10 -> 8;
+      case 10, 6 -> 8;
       case 11 -> 1L << (c.below(6));
       default -> 0;
     } | (c.percent(10) ? 4 : 0);

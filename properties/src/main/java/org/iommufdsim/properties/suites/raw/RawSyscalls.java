@@ -127,8 +127,8 @@ public final class RawSyscalls implements StateMachine<RawState> {
         type("garbage_ioctl", 2, s -> true, RawSyscalls::garbage),
         type("open_device", 2, s -> true, DeviceActions::openDevice),
         type("bind", 3, DeviceActions::anyDeviceFd, DeviceActions::bind),
-        type("attach", 5, DeviceActions::anyDeviceFd, DeviceActions::attach),
-        type("detach", 2, DeviceActions::anyDeviceFd, DeviceActions::detach),
+        type("attach", 6, DeviceActions::anyBoundDeviceFd, DeviceActions::attach),
+        type("detach", 2, DeviceActions::anyBoundDeviceFd, DeviceActions::detach),
         type("hwpt_alloc", 4, s -> true, DeviceActions::hwptAlloc),
         type("fault_alloc", 2, s -> true, DeviceActions::faultAlloc),
         type("fault_rw", 1, s -> true, DeviceActions::faultRw));
