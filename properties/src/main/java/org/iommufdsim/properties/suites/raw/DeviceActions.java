@@ -173,14 +173,14 @@ final class DeviceActions {
       if (e == null) {
         if (argsz < 12 || (flags & ~1L) != 0) {
           e = Expect.err(Errno.EINVAL);
-        } else if (!dev.mock) {
+        } else if (!dev.driver.known() || (!dev.mock && (flags != 0 || !dev.pasids.isEmpty()))) {
           e = Expect.UNKNOWN;
         } else if (flags != 0) {
           e = pasidAttach(st.model, dev, pt, pasid);
         } else if (!dev.pasids.isEmpty()) {
           e = ridAttachWithPasids(st.model, dev, pt);
         } else {
-          e = attachTarget(st.model, dev.ctx, pt);
+          e = attachTarget(st.model, dev, pt);
         }
       }
       SysResult r = st.ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, b, SizeVariant.AS_IS, bad);
@@ -261,11 +261,12 @@ final class DeviceActions {
     if (!target.pasidCompat) {
       return Expect.err(Errno.EINVAL);
     }
-    return attachTarget(m, dev.ctx, pt);
+    return attachTarget(m, dev, pt);
   }
 
-  /** A mock device's RID attach or replace to {@code pt} (device.c iommufd_device_change_pt). */
-  static Expect attachTarget(RefModel m, Ctx c, long pt) {
+  /** A RID attach or replace to {@code pt} (device.c iommufd_device_change_pt). */
+  static Expect attachTarget(RefModel m, Dev dev, long pt) {
+    Ctx c = dev.ctx;
     Obj target = RefModel.get(c, pt, null);
     if (target == null) {
       return Expect.err(Errno.ENOENT);
@@ -275,7 +276,7 @@ final class DeviceActions {
         if (!m.exact(c, target)) {
           return Expect.UNKNOWN;
         }
-        Ops.AutoAttach a = Ops.attachIoas(m, c, target);
+        Ops.AutoAttach a = Ops.attachIoas(m, c, target, dev, dev.rid != 0);
         if (a.expect().isErr()) {
           return a.expect();
         }
@@ -283,8 +284,18 @@ final class DeviceActions {
       }
       case HWPT_PAGING -> {
         Obj ioas = RefModel.get(c, target.ioas, Kind.IOAS);
-        return target.mockDomain && ioas != null && m.exact(c, ioas)
-            ? Expect.ok((long) target.id) : Expect.UNKNOWN;
+        if (ioas == null || !m.exact(c, ioas)) {
+          return Expect.UNKNOWN;
+        }
+        if (dev.rid == target.id) {
+          return Expect.ok((long) target.id);
+        }
+        Obj old = dev.rid == 0 ? null : RefModel.get(c, dev.rid, Kind.HWPT_PAGING);
+        if ((old == null || old.ioas != ioas.id) && RefModel.enforceRegion(ioas, dev) != null) {
+          return Expect.err(Errno.EADDRINUSE);
+        }
+        return target.drv.family() == dev.driver ? Expect.ok((long) target.id)
+            : Expect.err(Errno.EINVAL);
       }
       default -> {
         return Expect.err(Errno.EINVAL);
@@ -301,7 +312,7 @@ final class DeviceActions {
         throw new AssertionError(what + ": the simulator attached to HWPT " + got
             + ", neither a live HWPT nor the next free ID for an auto domain");
       }
-      m.addHwpt(c, ioas.id, true, dev.mock);
+      m.addHwpt(c, ioas.id, true, dev.driver);
     }
     if (pasid < 0) {
       int old = dev.rid;
@@ -403,7 +414,11 @@ final class DeviceActions {
         if (ioas == null || got != RefModel.lowestFreeId(cx)) {
           throw new AssertionError(d + ": a HWPT " + got + " the model cannot place");
         }
-        Obj h = st.model.addHwpt(cx, ioas.id, false, RefModel.get(cx, dev, Kind.DEVICE).dev.mock);
+        RefModel.Driver drv = RefModel.get(cx, dev, Kind.DEVICE).dev.driver;
+        if (drv == RefModel.Driver.INTEL_VTD && (flags & 3) != 0) {
+          drv = RefModel.Driver.INTEL_VTD_S2; // intel-iommu.c: second stage for these flags
+        }
+        Obj h = st.model.addHwpt(cx, ioas.id, false, drv);
         h.fault = (flags & 4) != 0 ? (int) fault : 0;
         h.pasidCompat = (flags & 8) != 0;
       }
@@ -443,7 +458,7 @@ final class DeviceActions {
     if (!m.exact(c, target)) {
       return Expect.UNKNOWN;
     }
-    Errno add = m.addMockDomain(c, target);
+    Errno add = m.addDomain(c, target, RefModel.Driver.MOCK);
     if (add != null) {
       return Expect.err(add);
     }

@@ -39,7 +39,7 @@ final class MockDomain {
         if (!m.exact(c, target)) {
           return new Plan(Expect.UNKNOWN, stdev, idev, null);
         }
-        Ops.AutoAttach a = Ops.attachIoas(m, c, target);
+        Ops.AutoAttach a = Ops.attachIoas(m, c, target, m.newSelftestProbe(), false);
         if (a.expect().isErr()) {
           return new Plan(a.expect(), stdev, idev, null);
         }
@@ -48,10 +48,11 @@ final class MockDomain {
       }
       case HWPT_PAGING -> {
         Obj ioas = RefModel.get(c, target.ioas, Kind.IOAS);
-        if (!target.mockDomain || ioas == null || !m.exact(c, ioas)) {
+        if (ioas == null || !m.exact(c, ioas)) {
           return new Plan(Expect.UNKNOWN, stdev, idev, null);
         }
-        return new Plan(Expect.ok(), stdev, idev, (long) target.id);
+        return target.mockDomain ? new Plan(Expect.ok(), stdev, idev, (long) target.id)
+            : new Plan(Expect.err(Errno.EINVAL), stdev, idev, null);
       }
       default -> {
         return new Plan(Expect.err(Errno.EINVAL), stdev, idev, null);
@@ -80,7 +81,7 @@ final class MockDomain {
         throw new AssertionError(what + ": the simulator answered a HWPT " + hwpt
             + " that is neither live nor the next free ID on the target IOAS");
       }
-      m.addHwpt(c, target.id, true, true);
+      m.addHwpt(c, target.id, true, RefModel.Driver.MOCK);
     }
     d.rid = (int) hwpt;
   }

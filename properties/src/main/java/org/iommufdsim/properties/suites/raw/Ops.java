@@ -300,16 +300,44 @@ final class Ops {
     return m.busy(c, o) ? Expect.err(Errno.EBUSY) : Expect.ok();
   }
 
-  /** Mock-device attach to an exact IOAS: reuse the first mock auto HWPT, else make one. */
+  /**
+   * A device's RID attach (or replace, when it is attached already) to an exact IOAS
+   * (device.c iommufd_device_auto_get_domain): the auto HWPTs in creation order, where a
+   * reserved-region conflict ends the search and a driver mismatch (EINVAL) moves on; else a
+   * new auto domain, attached before it is added to the IOAS (after, when replacing).
+   */
   record AutoAttach(Expect expect, Obj reuse) {}
 
-  static AutoAttach attachIoas(RefModel m, Ctx c, Obj ioas) {
+  static AutoAttach attachIoas(RefModel m, Ctx c, Obj ioas, RefModel.Dev dev,
+      boolean replacing) {
+    Obj old = replacing ? RefModel.get(c, dev.rid, Kind.HWPT_PAGING) : null;
+    boolean enforce = old == null || old.ioas != ioas.id;
     for (Obj h : m.hwptsOf(c, ioas.id)) {
-      if (h.auto && h.mockDomain) {
+      if (!h.auto) {
+        continue;
+      }
+      if (old == h) {
+        return new AutoAttach(Expect.ok((long) h.id), h);
+      }
+      if (enforce && RefModel.enforceRegion(ioas, dev) != null) {
+        return new AutoAttach(Expect.err(Errno.EADDRINUSE), null);
+      }
+      if (h.drv.family() == dev.driver) {
         return new AutoAttach(Expect.ok((long) h.id), h);
       }
     }
-    Errno e = m.addMockDomain(c, ioas);
+    Errno e;
+    if (replacing) {
+      e = m.addDomain(c, ioas, dev.driver);
+      if (e == null && enforce) {
+        e = RefModel.enforceRegion(ioas, dev);
+      }
+    } else {
+      e = enforce ? RefModel.enforceRegion(ioas, dev) : null;
+      if (e == null) {
+        e = m.addDomain(c, ioas, dev.driver);
+      }
+    }
     return new AutoAttach(e != null ? Expect.err(e) : Expect.ok(null), null);
   }
 }

@@ -30,10 +30,10 @@ final class RawState {
   final List<Integer> deadIds = new ArrayList<>();
   byte[] lastOut;
 
-  RawState(HostConfig config, Map<String, Boolean> deviceIsMock) {
+  RawState(HostConfig config, Map<String, String> deviceDrivers) {
     host = Host.create(config);
     sys = new RecordingSyscalls(host.spawn());
-    model = new RefModel(sys.pageSize(), deviceIsMock);
+    model = new RefModel(sys.pageSize(), deviceDrivers);
     scratch = mmap(SCRATCH_PAGES * sys.pageSize());
     mmap(16 * sys.pageSize());
     mmap(4 * sys.pageSize());

@@ -54,13 +54,13 @@ public final class RawSyscalls implements StateMachine<RawState> {
     this.plant = plant;
   }
 
-  static final Map<String, Boolean> DEVICES = new LinkedHashMap<>();
+  static final Map<String, String> DEVICES = new LinkedHashMap<>();
 
   static {
-    DEVICES.put("m0", true);
-    DEVICES.put("m1", true);
-    DEVICES.put("v0", false);
-    DEVICES.put("s0", false);
+    DEVICES.put("m0", "mock");
+    DEVICES.put("m1", "mock");
+    DEVICES.put("v0", "intel_vtd");
+    DEVICES.put("s0", "arm_smmuv3");
   }
 
   /** The host of a try: PAGE_SIZE 4 KiB usually, else 16 or 64 KiB (seeded stream "host"). */

@@ -26,6 +26,62 @@ final class RefModel {
 
   enum Kind { IOAS, HWPT_PAGING, DEVICE, SELFTEST, FAULT }
 
+  /**
+   * What the model knows of a driver's paging domains and devices: the aperture, the smallest
+   * page (the IOAS alignment a domain imposes) and the reserved region every device reports.
+   * VT-d (intel-iommu.c): the lower canonical half of the default 48-bit width, 4 KiB pages,
+   * the IOAPIC window as IOMMU_RESV_MSI. The SMMUv3 geometry depends on its IAS and is left
+   * unknown.
+   */
+  enum Driver {
+    MOCK(MOCK_AP_START, MOCK_AP_LAST, MOCK_PAGE, null),
+    INTEL_VTD(0, (1L << 47) - 1, 4096, new long[] {0xfee00000L, 0xfeefffffL}),
+    /** A VT-d second-stage domain (NEST_PARENT or DIRTY_TRACKING): the whole 48-bit width. */
+    INTEL_VTD_S2(0, (1L << 48) - 1, 4096, new long[] {0xfee00000L, 0xfeefffffL}),
+    ARM_SMMUV3(0, 0, 0, null);
+
+    final long apStart;
+    final long apLast;
+    final long minPage;
+    final long[] region;
+
+    Driver(long apStart, long apLast, long minPage, long[] region) {
+      this.apStart = apStart;
+      this.apLast = apLast;
+      this.minPage = minPage;
+      this.region = region;
+    }
+
+    boolean known() {
+      return this != ARM_SMMUV3;
+    }
+
+    /** The driver that owns such a domain (a device attaches only to its own driver's). */
+    Driver family() {
+      return this == INTEL_VTD_S2 ? INTEL_VTD : this;
+    }
+
+    /** The reservations a domain's aperture makes: below its start and above its end. */
+    List<long[]> apertureHoles() {
+      List<long[]> out = new ArrayList<>();
+      if (apStart != 0) {
+        out.add(new long[] {0, apStart - 1});
+      }
+      if (apLast != U64.MAX) {
+        out.add(new long[] {apLast + 1, U64.MAX});
+      }
+      return out;
+    }
+
+    static Driver of(String name) {
+      return switch (name) {
+        case "mock" -> MOCK;
+        case "intel_vtd" -> INTEL_VTD;
+        default -> ARM_SMMUV3;
+      };
+    }
+  }
+
   /** An open file descriptor: what it refers to. */
   sealed interface Fd permits NullFd, IommuFd, DeviceFd, FaultFd {}
 
@@ -51,6 +107,7 @@ final class RefModel {
   /** A device: a configured VFIO cdev or a selftest mock device. */
   static final class Dev {
     final String name;
+    final Driver driver;
     final boolean mock;
     final boolean selftest;
     /** The PASID width the device reports (the host config's pasid_bits; 0 for selftest ones). */
@@ -60,9 +117,10 @@ final class RefModel {
     int rid;
     final TreeMap<Integer, Integer> pasids = new TreeMap<>();
 
-    Dev(String name, boolean mock, boolean selftest) {
+    Dev(String name, Driver driver, boolean selftest) {
       this.name = name;
-      this.mock = mock;
+      this.driver = driver;
+      this.mock = driver == Driver.MOCK;
       this.selftest = selftest;
     }
 
@@ -82,6 +140,7 @@ final class RefModel {
     int ioas;
     boolean auto;
     boolean mockDomain;
+    Driver drv;
     /** Allocated with IOMMU_HWPT_ALLOC_PASID. */
     boolean pasidCompat;
     int fault;
@@ -117,12 +176,12 @@ final class RefModel {
   private long objSerial;
   private int selftestSerial;
 
-  RefModel(long page, Map<String, Boolean> deviceIsMock) {
+  RefModel(long page, Map<String, String> deviceDrivers) {
     this.page = page;
     for (int fd = 0; fd < 3; fd++) {
       fds.put(fd, new NullFd());
     }
-    deviceIsMock.forEach((n, m) -> devices.put(n, new Dev(n, m, false)));
+    deviceDrivers.forEach((n, d) -> devices.put(n, new Dev(n, Driver.of(d), false)));
     devices.get("m1").pasidBits = 20;
   }
 
@@ -184,19 +243,30 @@ final class RefModel {
     return out;
   }
 
-  /** Mock domains only, and no device of a hardware driver attached through one. */
+  /** Devices whose RID is attached to a HWPT on this IOAS (their regions are reserved). */
+  List<Dev> ridDevices(Ctx c, Obj ioas) {
+    List<Dev> out = new ArrayList<>();
+    for (Dev d : boundDevices(c)) {
+      // a VFIO "PASID" attach of PASID 0 is iommufd's RID attach
+      int rid = d.rid != 0 ? d.rid : d.pasids.getOrDefault(0, 0);
+      Obj h = rid == 0 ? null : get(c, rid, Kind.HWPT_PAGING);
+      if (h != null && h.ioas == ioas.id) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** Every domain and every reserving device on the IOAS is of a driver the model knows. */
   boolean exact(Ctx c, Obj ioas) {
     for (Obj h : hwptsOf(c, ioas.id)) {
-      if (!h.mockDomain) {
+      if (!h.drv.known()) {
         return false;
       }
     }
-    for (Dev d : boundDevices(c)) {
-      if (!d.mock && d.rid != 0) {
-        Obj h = get(c, d.rid, Kind.HWPT_PAGING);
-        if (h != null && h.ioas == ioas.id) {
-          return false;
-        }
+    for (Dev d : ridDevices(c, ioas)) {
+      if (!d.driver.known()) {
+        return false;
       }
     }
     return true;
@@ -204,18 +274,34 @@ final class RefModel {
 
   long alignment(Ctx c, Obj ioas) {
     long a = ioas.hugeOff ? page : 1;
-    if (!hwptsOf(c, ioas.id).isEmpty()) {
-      a = Math.max(a, MOCK_PAGE);
+    for (Obj h : hwptsOf(c, ioas.id)) {
+      a = Math.max(a, h.drv.minPage);
     }
     return a;
   }
 
-  /** The reservations of an exact IOAS: the mock aperture's complement if it has a domain. */
+  /** The reservations of an exact IOAS: domain apertures' complements and device regions. */
   List<long[]> reserved(Ctx c, Obj ioas) {
-    if (hwptsOf(c, ioas.id).isEmpty()) {
-      return List.of();
+    List<long[]> out = new ArrayList<>();
+    for (Obj h : hwptsOf(c, ioas.id)) {
+      out.addAll(h.drv.apertureHoles());
     }
-    return List.of(new long[] {0, MOCK_AP_START - 1}, new long[] {MOCK_AP_LAST + 1, U64.MAX});
+    for (Dev d : ridDevices(c, ioas)) {
+      if (d.driver.region != null) {
+        out.add(d.driver.region.clone());
+      }
+    }
+    return out;
+  }
+
+  /** iopt_reserve_iova: a new reservation may not cover an area or an allowed range. */
+  static boolean conflicts(Obj ioas, long[] r) {
+    return hitsArea(ioas, r[0], r[1]) || hitsAllowed(ioas, r[0], r[1]);
+  }
+
+  /** Enforcing a device's reserved region on the IOAS (device.c): EADDRINUSE on conflict. */
+  static Errno enforceRegion(Obj ioas, Dev d) {
+    return d.driver.region != null && conflicts(ioas, d.driver.region) ? Errno.EADDRINUSE : null;
   }
 
   boolean hitsReserved(Ctx c, Obj ioas, long s, long l) {
@@ -417,12 +503,15 @@ final class RefModel {
   }
 
   /**
-   * iopt_table_add_domain for a mock domain on an exact IOAS: alignment, aperture reservations
-   * against areas and allowed ranges, then pinning every area. Null when it succeeds.
+   * iopt_table_add_domain on an exact IOAS: the alignment the domain raises, its aperture's
+   * reservations against areas and allowed ranges, then pinning every area. Null on success.
    */
-  Errno addMockDomain(Ctx c, Obj ioas) {
+  Errno addDomain(Ctx c, Obj ioas, Driver drv) {
     long cur = alignment(c, ioas);
-    long next = Math.max(cur, MOCK_PAGE);
+    long next = Math.max(cur, drv.minPage);
+    if (next > page) {
+      return Errno.EINVAL;
+    }
     if (next != cur) {
       for (Area a : ioas.areas.values()) {
         if (!U64.aligned(a.start(), next) || !U64.aligned(a.length(), next)
@@ -431,18 +520,9 @@ final class RefModel {
         }
       }
     }
-    if (hwptsOf(c, ioas.id).isEmpty()) {
-      for (long[] r : new long[][] {{0, MOCK_AP_START - 1}, {MOCK_AP_LAST + 1, U64.MAX}}) {
-        if (hitsArea(ioas, r[0], r[1]) || hitsAllowed(ioas, r[0], r[1])) {
-          return Errno.EADDRINUSE;
-        }
-      }
-    } else {
-      // the same aperture again: its reservation hits nothing the first one did not refuse
-      for (long[] r : reserved(c, ioas)) {
-        if (hitsArea(ioas, r[0], r[1]) || hitsAllowed(ioas, r[0], r[1])) {
-          return Errno.EADDRINUSE;
-        }
+    for (long[] r : drv.apertureHoles()) {
+      if (conflicts(ioas, r)) {
+        return Errno.EADDRINUSE;
       }
     }
     for (Area a : ioas.areas.values()) {
@@ -510,8 +590,13 @@ final class RefModel {
     return c;
   }
 
+  /** A stand-in for the mock device a MOCK_DOMAIN call is about to create. */
+  Dev newSelftestProbe() {
+    return new Dev("probe", Driver.MOCK, true);
+  }
+
   Dev newSelftestDev() {
-    return new Dev("selftest" + selftestSerial++, true, true);
+    return new Dev("selftest" + selftestSerial++, Driver.MOCK, true);
   }
 
   /** Destroys an object the user asked to destroy (not busy). */
@@ -548,11 +633,12 @@ final class RefModel {
   }
 
   /** Adds a hardware-or-mock auto HWPT learned from a call's output. */
-  Obj addHwpt(Ctx c, int ioasId, boolean auto, boolean mock) {
+  Obj addHwpt(Ctx c, int ioasId, boolean auto, Driver drv) {
     Obj h = newObj(c, Kind.HWPT_PAGING);
     h.ioas = ioasId;
     h.auto = auto;
-    h.mockDomain = mock;
+    h.drv = drv;
+    h.mockDomain = drv == Driver.MOCK;
     return h;
   }
 }
