@@ -162,7 +162,15 @@ final class Gen {
       case 15 -> U64.MAX;
       case 16 -> U64.MAX - 1;
       case 17 -> RefModel.MOCK_AP_START + RefModel.MOCK_PAGE * c.below(64);
-      case 18 -> c.below(Long.MAX_VALUE) << 1;
+      case 18 -> switch ((int) c.below(7)) {
+        case 0 -> (1L << 47) - len;
+        case 1 -> 1L << 47;
+        case 2 -> (1L << 48) - len;
+        case 3 -> 0xfee00000L - len;
+        case 4 -> 0xfee00000L;
+        case 5 -> 0xfef00000L;
+        default -> c.below(Long.MAX_VALUE) << 1;
+      };
       default -> RefModel.MOCK_AP_START + p * c.below(64);
     };
   }
