@@ -82,7 +82,7 @@ final class DeviceActions {
       int fd = st.model.lowestFreeFd();
       Expect e = dev == null ? Expect.err(Errno.ENOENT) : Expect.ok((long) fd);
       SysResult r = st.sys.open("/dev/vfio/devices/" + name);
-      String o = Ops.judge("open " + name, e, r);
+      String o = Ops.judge(st, "open " + name, e, r);
       if (r.isOk()) {
         Ops.checkValue("open " + name, e, "fd", r.value());
         st.model.fds.put(fd, new DeviceFd(dev));
@@ -131,7 +131,7 @@ final class DeviceActions {
         e = Expect.ok((long) RefModel.lowestFreeId(i.ctx()));
       }
       SysResult r = st.ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, b, SizeVariant.AS_IS, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && f instanceof DeviceFd df && ifd instanceof IommuFd i) {
         Ops.checkValue(d, e, "out_devid", out(st, t, "out_devid"));
         Obj dv = st.model.newObj(i.ctx(), Kind.DEVICE);
@@ -184,7 +184,7 @@ final class DeviceActions {
         }
       }
       SysResult r = st.ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, b, SizeVariant.AS_IS, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && dev != null && dev.bound()) {
         long got = out(st, t, "pt_id");
         Ops.checkValue(d, e, "pt_id", got);
@@ -355,7 +355,7 @@ final class DeviceActions {
         }
       }
       SysResult r = st.ioctl(fd, VFIO_DEVICE_DETACH_IOMMUFD_PT, b, SizeVariant.AS_IS, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && dev != null && dev.bound()) {
         if ((flags & 1) != 0) {
           st.model.detachPasid(dev.ctx, dev, (int) pasid);
@@ -406,7 +406,7 @@ final class DeviceActions {
         e = hwptPredict(st.model, cx, flags, dev, pt, fault, resv, dataLen);
       }
       SysResult r = st.ioctl(fd, IOMMU_HWPT_ALLOC, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && cx != null) {
         long got = out(st, t, "out_hwpt_id");
         Ops.checkValue(d, e, "out_hwpt_id", got);
@@ -488,7 +488,7 @@ final class DeviceActions {
       }
       int newFd = st.model.lowestFreeFd();
       SysResult r = st.ioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && cx != null) {
         Ops.checkValue(d, e, "out_fault_id", out(st, t, "out_fault_id"));
         Ops.checkValue(d, Expect.ok((long) newFd), "out_fault_fd", out(st, t, "out_fault_fd"));
@@ -535,7 +535,7 @@ final class DeviceActions {
       Expect e = f == null ? Expect.err(Errno.EBADF)
           : f instanceof FaultFd ? faultRw(write, count, bad) : Expect.UNKNOWN;
       SysResult r = write ? st.sys.write(fd, buf, count) : st.sys.read(fd, buf, count);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       Ops.checkValue(d, e, "return value", r.value());
       return o;
     });

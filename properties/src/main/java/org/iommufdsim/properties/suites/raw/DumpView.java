@@ -107,6 +107,26 @@ final class DumpView {
     };
   }
 
+  /** The areas ({start, last}) the dump shows for IOAS {@code ioasId} of the n-th context. */
+  static List<long[]> areas(String dump, int ctxIndex, int ioasId) {
+    List<long[]> out = new ArrayList<>();
+    int ctx = -1;
+    boolean in = false;
+    for (String line : dump.split("\n")) {
+      if (line.startsWith("ctx ")) {
+        ctx++;
+        in = false;
+      } else if (line.startsWith("  id ")) {
+        in = ctx == ctxIndex && line.strip().split(" ")[1].equals(String.valueOf(ioasId));
+      } else if (in && line.strip().startsWith("area ")) {
+        String[] r = line.strip().split(" ")[1].split("-");
+        out.add(new long[] {Long.parseUnsignedLong(r[0].substring(2), 16),
+            Long.parseUnsignedLong(r[1].substring(2), 16)});
+      }
+    }
+    return out;
+  }
+
   /** The first differing line of two views, for a failure message. */
   static String diff(String want, String got) {
     List<String> a = new ArrayList<>(List.of(want.split("\n")));

@@ -42,7 +42,10 @@ final class Ops {
   }
 
   /** Compares a prediction with the answer; returns the outcome label. */
-  static String judge(String what, Expect e, SysResult r) {
+  static String judge(RawState st, String what, Expect e, SysResult r) {
+    if (st.injecting && !r.isOk() && st.sys.failNthRemaining() == 0) {
+      return "injected " + r.errno().name();
+    }
     if (e.known() && e.errno() != r.errno()) {
       throw new AssertionError(what + ": the model expected " + e.label()
           + " but the simulator answered " + r);

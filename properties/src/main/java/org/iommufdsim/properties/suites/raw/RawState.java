@@ -29,6 +29,11 @@ final class RawState {
   final List<Integer> closedFds = new ArrayList<>();
   final List<Integer> deadIds = new ArrayList<>();
   byte[] lastOut;
+  /**
+   * True while a call runs with an injected allocation failure armed: a call that fails once
+   * the failure fired is accepted with any errno, and must have changed nothing.
+   */
+  boolean injecting;
 
   RawState(HostConfig config, Map<String, String> deviceDrivers) {
     host = Host.create(config);

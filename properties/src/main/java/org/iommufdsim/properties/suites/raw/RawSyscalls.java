@@ -131,7 +131,8 @@ public final class RawSyscalls implements StateMachine<RawState> {
         type("detach", 2, DeviceActions::anyBoundDeviceFd, DeviceActions::detach),
         type("hwpt_alloc", 4, s -> true, DeviceActions::hwptAlloc),
         type("fault_alloc", 2, s -> true, DeviceActions::faultAlloc),
-        type("fault_rw", 1, s -> true, DeviceActions::faultRw));
+        type("fault_rw", 1, s -> true, DeviceActions::faultRw),
+        type("fail_nth", 3, s -> true, this::failNth));
   }
 
   // ---- plumbing ----
@@ -189,7 +190,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
     return act("open /dev/iommu", st -> {
       int fd = st.model.lowestFreeFd();
       SysResult r = st.sys.open("/dev/iommu");
-      Ops.judge("open", Expect.ok((long) fd), r);
+      Ops.judge(st, "open", Expect.ok((long) fd), r);
       Ops.checkValue("open", Expect.ok((long) fd), "fd", r.value());
       st.model.fds.put(fd, new RefModel.IommuFd(st.model.newCtx()));
       return "ok";
@@ -203,7 +204,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
     return act("close " + fd, st -> {
       boolean open = st.model.fds.containsKey(fd);
       SysResult r = st.sys.close(fd);
-      String o = Ops.judge("close " + fd, open ? Expect.ok() : Expect.err(Errno.EBADF), r);
+      String o = Ops.judge(st, "close " + fd, open ? Expect.ok() : Expect.err(Errno.EBADF), r);
       if (open) {
         st.model.close(fd);
         st.closedFds.add(fd);
@@ -231,7 +232,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
             : Expect.ok((long) RefModel.lowestFreeId(ctx));
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_ALLOC, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && ctx != null) {
         Ops.checkValue(d, e, "out_ioas_id", out(st, t, "out_ioas_id"));
         st.model.newObj(ctx, Kind.IOAS);
@@ -256,7 +257,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = Ops.destroy(st.model, ctx, id);
       }
       SysResult r = st.ioctl(fd, IOMMU_DESTROY, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && ctx != null) {
         Obj obj = RefModel.get(ctx, id, null);
         if (obj == null) {
@@ -301,7 +302,11 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = Ops.map(st.model, cx, flags, resv, ioasId, va, len, iova);
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_MAP, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
+      if (o.equals("injected EFAULT") && cx != null) {
+        Obj ioas = RefModel.get(cx, ioasId, Kind.IOAS);
+        learnAreas(st, cx, ioas, d, List.of(new Area(0, len - 1, va, (flags & 2) != 0)));
+      }
       if (r.isOk() && cx != null) {
         long got = out(st, t, "iova");
         Ops.checkValue(d, e, "iova", got);
@@ -370,7 +375,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = u.expect();
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_UNMAP, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (u != null) {
         if (r.isOk()) {
           Ops.checkValue(d, e, "length", out(st, t, "length"));
@@ -450,7 +455,10 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = cp.expect();
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_COPY, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
+      if (o.equals("injected EFAULT") && cp != null && cp.slices() != null) {
+        learnAreas(st, cx, RefModel.get(cx, dstId, Kind.IOAS), d, cp.slices());
+      }
       if (r.isOk() && cp != null) {
         long got = out(st, t, "dst_iova");
         Ops.checkValue(d, e, "dst_iova", got);
@@ -512,7 +520,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = Ops.allow(st.model, cx, resv, ioasId, badRanges ? null : ranges);
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && cx != null) {
         Obj ioas = RefModel.get(cx, ioasId, Kind.IOAS);
         // the new set replaces the old one; adjacent ranges stay separate nodes
@@ -558,7 +566,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         }
       }
       SysResult r = st.ioctl(fd, IOMMU_IOAS_IOVA_RANGES, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (want != null) {
         checkRanges(st, d, want, cap, st.model.alignment(cx, ioas));
       }
@@ -613,7 +621,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = Options.predict(st.model, cx, optionId, op, obj, val, resv);
       }
       SysResult r = st.ioctl(fd, IOMMU_OPTION, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && cx != null) {
         Ops.checkValue(d, e, "val64", out(st, t, "val64"));
         Options.apply(st.model, cx, optionId, op, obj, val);
@@ -644,12 +652,72 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = plan.expect();
       }
       SysResult r = st.ioctl(fd, IOMMU_TEST_CMD, b, size, bad);
-      String o = Ops.judge(d, e, r);
+      String o = Ops.judge(st, d, e, r);
       if (r.isOk() && cx != null) {
         MockDomain.apply(st.model, cx, d, plan, out(st, t, "mock_domain.out_stdev_id"),
             out(st, t, "mock_domain.out_idev_id"), out(st, t, "mock_domain.out_hwpt_id"), pt);
       }
       return o;
+    });
+  }
+
+  /**
+   * MAP and COPY answer EFAULT when only their final copy-out fails, with the mapping made
+   * (ioas.c responds after the work): learn where from the dump. The new areas must be the
+   * slices laid back to back in what was free, or nothing at all.
+   */
+  private static void learnAreas(RawState st, Ctx cx, Obj ioas, String d, List<Area> slices) {
+    if (ioas == null) {
+      return;
+    }
+    List<long[]> fresh = new ArrayList<>();
+    for (long[] a : DumpView.areas(st.host.stateDump(), st.model.ctxs.indexOf(cx), ioas.id)) {
+      if (!ioas.areas.containsKey(a[0])) {
+        fresh.add(a);
+      }
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    if (fresh.size() != slices.size()) {
+      throw new AssertionError(d + ": after a failed copy-out the simulator shows "
+          + fresh.size() + " new areas for " + slices.size() + " slices");
+    }
+    long at = fresh.getFirst()[0];
+    for (int i = 0; i < slices.size(); i++) {
+      Area sl = slices.get(i);
+      Ops.addArea(st.model, ioas, new Area(at, at + sl.length() - 1, sl.va(), sl.writable()));
+      at += sl.length();
+    }
+  }
+
+  // ---- injected allocation failures ----
+
+  /**
+   * An allocating call with its n-th fallible point made to fail (fail-nth): if the failure
+   * fires and the call fails, nothing may have changed (every invariant and the comparison with
+   * the model check that); a call the failure did not reach is judged as usual.
+   */
+  private Action<RawState> failNth(RawState s, Choices c) {
+    int n = (int) c.between(1, 12);
+    List<BiFunction<RawState, Choices, Action<RawState>>> inner = List.of(
+        RawSyscalls::ioasAlloc, RawSyscalls::map, RawSyscalls::copy, RawSyscalls::mockDomain,
+        DeviceActions::hwptAlloc, DeviceActions::faultAlloc, DeviceActions::attach,
+        DeviceActions::bind, RawSyscalls::allow);
+    int k = (int) c.below(inner.size());
+    if (k >= 6 && !DeviceActions.anyBoundDeviceFd(s)) {
+      k = 0;
+    }
+    Action<RawState> a = inner.get(k).apply(s, c);
+    return act("fail_nth=" + n + " " + a.describe(), st -> {
+      st.sys.failNth(n);
+      st.injecting = true;
+      try {
+        return a.run(st);
+      } finally {
+        st.injecting = false;
+        st.sys.failNth(0);
+      }
     });
   }
 
@@ -681,7 +749,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
     return act("munmap " + U64.hex(at), st -> {
       long last = st.model.mem.get(at);
       SysResult r = st.sys.munmap(at, last - at + 1);
-      String o = Ops.judge("munmap", Expect.ok(), r);
+      String o = Ops.judge(st, "munmap", Expect.ok(), r);
       st.model.mem.remove(at);
       return o;
     });
@@ -731,7 +799,7 @@ public final class RawSyscalls implements StateMachine<RawState> {
         e = Expect.err(Errno.ENOTTY);
       }
       SysResult r = st.sys.ioctl(fd, req, bad ? RawState.UNMAPPED : arg);
-      return Ops.judge(d, e, r);
+      return Ops.judge(st, d, e, r);
     });
   }
 

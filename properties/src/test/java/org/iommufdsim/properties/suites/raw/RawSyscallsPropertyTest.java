@@ -26,6 +26,7 @@ class RawSyscallsPropertyTest {
     assertThat(r.coverage().get("mock_domain")).containsKey("ok");
     assertThat(r.coverage().get("attach")).containsKey("ok");
     assertThat(r.coverage().get("hwpt_alloc")).containsKey("ok");
+    assertThat(r.coverage().get("fail_nth")).containsKey("injected ENOMEM");
   }
 
   /**
