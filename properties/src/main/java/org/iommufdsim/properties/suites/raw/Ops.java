@@ -246,7 +246,8 @@ final class Ops {
         return new Copy(Expect.err(Errno.EINVAL), sl);
       }
     }
-    if (!m.hwptsOf(c, d.id).isEmpty() && sl.stream().anyMatch(a -> !m.memValid(a.va(), a.length()))) {
+    if (!m.hwptsOf(c, d.id).isEmpty()
+        && sl.stream().anyMatch(a -> !m.memValid(a.va(), a.length()))) {
       return new Copy(Expect.err(Errno.EFAULT), sl);
     }
     return new Copy(placed, sl);
