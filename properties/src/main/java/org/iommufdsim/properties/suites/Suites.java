@@ -8,7 +8,11 @@ public final class Suites {
   private Suites() {}
 
   public static List<Suite> all() {
-    return List.of();
+    return List.of(
+        new Suite("raw-syscalls",
+            "random raw iommufd syscalls checked against an independent reference model",
+            org.iommufdsim.properties.suites.raw.RawSyscalls::new,
+            new org.iommufdsim.properties.engine.PropertyCheck.Config(600, 60, 2_000)));
   }
 
   public static Optional<Suite> named(String name) {
