@@ -1,0 +1,77 @@
+package org.iommufdsim.properties.suites.guests;
+
+import org.iommufdsim.backend.intel.GuestVtd;
+
+/**
+ * One guest page-group response and what must follow: if the group it answers still awaits a
+ * response in the kernel and the code means something to iommufd, exactly that group is
+ * answered; whatever else happens, no other group is answered by it (a late or duplicate answer
+ * may only be dropped or refused).
+ */
+final class Answers {
+  private final int index;
+  private final int code;
+  private KernelModel.Delivery origin;
+  private boolean awaiting;
+
+  Answers(int index, int code) {
+    this.index = index;
+    this.code = code;
+  }
+
+  String run(VtdWorld w) {
+    GuestVtd.PageRequest req = w.guest.pageRequests().get(index);
+    origin = w.requestOrigins.get(index);
+    KernelModel.FaultQ q = w.kernel.faults.get(origin.faultId());
+    awaiting = q != null && q.awaiting.get(origin.cookie()) == origin.group();
+    boolean found = w.accel.vtdAccelPropagatePageGroupResponse(VtdWorld.DEVFN, req.pasid(),
+        w.guest.respond(VtdWorld.DEVFN, req, code));
+    return (awaiting ? "awaited" : "late") + (found ? "" : " (no cache entry)");
+  }
+
+  String check(VtdWorld w, String out) {
+    boolean reached = false;
+    for (KernelCall c : w.kernel.stepCalls) {
+      if ("write".equals(c.syscall()) && c.fd() < 0) {
+        w.violations.finding(Finding.STALE_PRQ_COOKIE, "the answer to page request #" + index
+            + " (pasid " + origin.group().pasid() + " grpid " + origin.group().grpid()
+            + ") was written to fd " + c.fd() + ": the PASID has no fault queue any more but"
+            + " QEMU still lists the group: " + c.line());
+      }
+    }
+    for (KernelModel.Answer a : w.kernel.stepAnswers) {
+      if (!a.accepted() || a.group() == null) {
+        continue;
+      }
+      if (a.group() == origin.group()) {
+        reached = true;
+      } else {
+        w.violations.finding(Finding.STALE_PRQ_COOKIE, "the answer to page request #" + index
+            + " (pasid " + origin.group().pasid() + " grpid " + origin.group().grpid()
+            + ", fault " + origin.faultId() + " cookie " + origin.cookie()
+            + ") was taken by the kernel as the answer to pasid " + a.group().pasid()
+            + " grpid " + a.group().grpid() + " of fault " + a.faultId() + " (cookie "
+            + a.cookie() + ")");
+      }
+    }
+    if (awaiting && !reached) {
+      if (w.failureAnswered.contains(origin.group())) {
+        w.violations.finding(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, "page request #"
+            + index + " was answered with a code iommufd refused; QEMU dropped its entry, so"
+            + " this answer cannot reach the group (fault " + origin.faultId() + " cookie "
+            + origin.cookie() + ") either");
+      } else if (code != 0 && code != 1) {
+        w.failureAnswered.add(origin.group());
+        w.violations.finding(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, "the guest answered"
+            + " page request #" + index + " with code 0x" + Integer.toHexString(code)
+            + "; the group (fault " + origin.faultId() + " cookie " + origin.cookie()
+            + ") is still awaiting a response in the kernel");
+      } else {
+        w.violations.add(VtdPrqMachine.ANSWER, "the answer to page request #" + index
+            + " never reached its group (fault " + origin.faultId() + " cookie "
+            + origin.cookie() + ")");
+      }
+    }
+    return out;
+  }
+}
