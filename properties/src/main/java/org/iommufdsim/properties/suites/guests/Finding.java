@@ -42,7 +42,15 @@ public enum Finding {
    * the stage-2 HWPT, unplug goes on freeing objects still in use; the kernel refuses each
    * {@code IOMMU_DESTROY} with EBUSY and QEMU only logs it.
    */
-  UNSET_AFTER_FAILED_REATTACH("no refused IOMMU_DESTROY in a cleanup path");
+  UNSET_AFTER_FAILED_REATTACH("no refused IOMMU_DESTROY in a cleanup path"),
+  /**
+   * NEW (FINDINGS-guests.md #2): the vSMMU's vIOMMU is built on the stage-2 HWPT of the first
+   * device plugged; when a later device sits in another VFIO container (backend finding 10: a
+   * transient failure while attaching to the existing container builds a second one) and the
+   * first device is unplugged, VFIO's container teardown frees that HWPT and its IOAS while the
+   * vIOMMU still uses them: EBUSY, only logged.
+   */
+  VIOMMU_PINS_FIRST_DEVICES_S2("no refused IOMMU_DESTROY in a cleanup path");
 
   private final String label;
 

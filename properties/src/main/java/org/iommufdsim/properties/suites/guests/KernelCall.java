@@ -71,6 +71,9 @@ record KernelCall(String syscall, String request, int fd, Map<String, Long> in,
       outText = args.substring(arrow + 4);
       args = args.substring(0, arrow);
     }
+    if (args.endsWith(")")) {
+      args = args.substring(0, args.length() - 1);
+    }
     int fd = NO_FD;
     String request = null;
     String[] parts = args.split(", ", 3);

@@ -44,9 +44,14 @@ final class KernelModel {
 
   final TreeMap<Integer, String> objects = new TreeMap<>();
   final TreeMap<Integer, Integer> hwptFault = new TreeMap<>();
+  /** Each HWPT's and vIOMMU's parent ({@code pt_id}, {@code hwpt_id}). */
+  final TreeMap<Integer, Integer> parent = new TreeMap<>();
   final TreeMap<String, Integer> attach = new TreeMap<>();
   final TreeMap<Integer, FaultQ> faults = new TreeMap<>();
   final Map<Integer, Integer> devidToFd;
+  /** Bound device fds (fd → device ID) and the iommufd's fd (-1 until seen). */
+  final TreeMap<Integer, Integer> deviceFds = new TreeMap<>();
+  int iommufdFd = -1;
   private final PayloadTap tap;
   private int cursor;
 
@@ -67,6 +72,7 @@ final class KernelModel {
       }
     }
     attach.putAll(initialAttach);
+    devidToFd.forEach((devid, fd) -> deviceFds.put(fd, devid));
     cursor = host.trace().size();
     while (tap != null && tap.take() != null) {
       // reads and writes before the model started are not ours
@@ -77,12 +83,18 @@ final class KernelModel {
     return devFd + "/" + pasid;
   }
 
-  /** Applies every call the kernel traced since the last call; returns them. */
-  List<KernelCall> advance(Host host) {
+  /** Starts a step: forgets what the last step did. */
+  void beginStep() {
     stepCalls.clear();
     stepAnswers.clear();
     stepDeliveries.clear();
     stepProblems.clear();
+  }
+
+  /** Applies every call the kernel traced since the last call (adding to this step's). */
+  List<KernelCall> advance(Host host) {
+    int firstCall = stepCalls.size();
+    int firstAnswer = stepAnswers.size();
     List<String> trace = host.trace();
     for (String l : trace.subList(cursor, trace.size())) {
       KernelCall c = KernelCall.parse(l);
@@ -93,8 +105,12 @@ final class KernelModel {
       }
     }
     cursor = trace.size();
-    return stepCalls;
+    lastAnswers = List.copyOf(stepAnswers.subList(firstAnswer, stepAnswers.size()));
+    return List.copyOf(stepCalls.subList(firstCall, stepCalls.size()));
   }
+
+  /** The answers of the calls the last {@link #advance} applied. */
+  List<Answer> lastAnswers = List.of();
 
   private void apply(KernelCall c) {
     if ("read".equals(c.syscall()) || "write".equals(c.syscall())) {
@@ -108,6 +124,10 @@ final class KernelModel {
       }
       return;
     }
+    if (c.ok() && "close".equals(c.syscall())) {
+      closed(c.fd());
+      return;
+    }
     if (!c.ok() || !"ioctl".equals(c.syscall())) {
       return;
     }
@@ -115,6 +135,7 @@ final class KernelModel {
       case "IOMMU_HWPT_ALLOC" -> {
         int id = (int) c.out("out_hwpt_id");
         objects.put(id, c.in("data_type") == 0 ? "HWPT_PAGING" : "HWPT_NESTED");
+        parent.put(id, (int) c.in("pt_id"));
         if ((c.in("flags") & 4) != 0) {
           hwptFault.put(id, (int) c.in("fault_id"));
         }
@@ -124,10 +145,21 @@ final class KernelModel {
         objects.put(id, "FAULT");
         faults.put(id, new FaultQ((int) c.out("out_fault_fd")));
       }
-      case "IOMMU_VIOMMU_ALLOC" -> objects.put((int) c.out("out_viommu_id"), "VIOMMU");
+      case "IOMMU_VIOMMU_ALLOC" -> {
+        objects.put((int) c.out("out_viommu_id"), "VIOMMU");
+        parent.put((int) c.out("out_viommu_id"), (int) c.in("hwpt_id"));
+      }
       case "IOMMU_VDEVICE_ALLOC" -> objects.put((int) c.out("out_vdevice_id"), "VDEVICE");
       case "IOMMU_VEVENTQ_ALLOC" -> objects.put((int) c.out("out_veventq_id"), "VEVENTQ");
       case "IOMMU_DESTROY" -> destroy((int) c.in("id"));
+      case "IOMMU_IOAS_ALLOC" -> {
+        objects.put((int) c.out("out_ioas_id"), "IOAS");
+        iommufdFd = c.fd();
+      }
+      case "VFIO_DEVICE_BIND_IOMMUFD" -> {
+        objects.put((int) c.out("out_devid"), "DEVICE");
+        deviceFds.put(c.fd(), (int) c.out("out_devid"));
+      }
       case "VFIO_DEVICE_ATTACH_IOMMUFD_PT" -> {
         int pasid = (c.in("flags") & 1) != 0 ? (int) c.in("pasid") : 0;
         String k = key(c.fd(), pasid);
@@ -153,8 +185,24 @@ final class KernelModel {
     }
   }
 
+  private void closed(int fd) {
+    Integer devid = deviceFds.remove(fd);
+    if (devid != null) {
+      objects.remove(devid);
+      attach.keySet().removeIf(k -> k.startsWith(fd + "/"));
+    } else if (fd == iommufdFd) {
+      objects.clear();
+      parent.clear();
+      hwptFault.clear();
+      faults.clear();
+      attach.clear();
+      iommufdFd = -1;
+    }
+  }
+
   private void destroy(int id) {
     objects.remove(id);
+    parent.remove(id);
     hwptFault.remove(id);
     faults.remove(id);
   }

@@ -2,13 +2,14 @@ package org.iommufdsim.properties.suites.guests;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.iommufdsim.backend.BackendTrace;
 import org.iommufdsim.backend.arm.SmmuTrace;
 import org.iommufdsim.backend.intel.VtdTrace;
+import org.iommufdsim.backend.qemu.TraceEvent;
 import org.iommufdsim.backend.vfio.VfioTrace;
 
 /**
@@ -19,13 +20,35 @@ import org.iommufdsim.backend.vfio.VfioTrace;
  */
 final class TraceCheck {
   static final String LABEL = "trace lines carry the kernel's ids";
-  private static final Set<String> KNOWN = new TreeSet<>();
+  private static final Map<String, Pattern> KNOWN = new TreeMap<>();
 
   static {
-    KNOWN.addAll(BackendTrace.EVENTS.keySet());
-    KNOWN.addAll(VfioTrace.EVENTS.keySet());
-    KNOWN.addAll(VtdTrace.EVENTS.keySet());
-    KNOWN.addAll(SmmuTrace.EVENTS.keySet());
+    for (var events : List.of(BackendTrace.EVENTS, VfioTrace.EVENTS, VtdTrace.EVENTS,
+        SmmuTrace.EVENTS)) {
+      events.forEach((name, e) -> KNOWN.put(name, shape(e)));
+    }
+  }
+
+  /** A line's shape as the event's C format allows it: literal text, then each conversion. */
+  static Pattern shape(TraceEvent e) {
+    StringBuilder re = new StringBuilder("^").append(Pattern.quote(e.name() + " "));
+    Matcher m = Pattern.compile("%[-+ #0]*\\d*(?:\\.\\d+)?(?:hh|h|ll|l|z)?([diuxXps%])")
+        .matcher(e.format());
+    int at = 0;
+    while (m.find()) {
+      re.append(Pattern.quote(e.format().substring(at, m.start())));
+      re.append(switch (m.group(1)) {
+        case "d", "i" -> "-?\\d+";
+        case "u" -> "\\d+";
+        case "x", "X" -> "[0-9a-fA-F]+";
+        case "p" -> "(?:0x[0-9a-f]+|\\(nil\\))";
+        case "%" -> "%";
+        default -> ".*?";
+      });
+      at = m.end();
+    }
+    re.append(Pattern.quote(e.format().substring(at))).append('$');
+    return Pattern.compile(re.toString());
   }
 
   private static final Pattern ALLOC_HWPT = Pattern.compile("^iommufd_backend_alloc_hwpt  "
@@ -62,30 +85,35 @@ final class TraceCheck {
    * Checks one step's QEMU lines against the kernel's calls. {@code vtd}: the VT-d suite, where
    * every attach/detach and every fault-fd read/write has its own trace line.
    */
-  static void check(List<String> lines, KernelModel kernel, boolean vtd, Violations v) {
-    ArrayDeque<KernelCall> hwpt = calls(kernel, "IOMMU_HWPT_ALLOC");
-    ArrayDeque<KernelCall> destroy = calls(kernel, "IOMMU_DESTROY");
-    ArrayDeque<KernelCall> faultq = calls(kernel, "IOMMU_FAULT_QUEUE_ALLOC");
-    ArrayDeque<KernelCall> viommu = calls(kernel, "IOMMU_VIOMMU_ALLOC");
-    ArrayDeque<KernelCall> vdev = calls(kernel, "IOMMU_VDEVICE_ALLOC");
-    ArrayDeque<KernelCall> veventq = calls(kernel, "IOMMU_VEVENTQ_ALLOC");
-    ArrayDeque<KernelCall> inval = calls(kernel, "IOMMU_HWPT_INVALIDATE");
-    ArrayDeque<KernelCall> attach = calls(kernel, "VFIO_DEVICE_ATTACH_IOMMUFD_PT");
-    ArrayDeque<KernelCall> detach = calls(kernel, "VFIO_DEVICE_DETACH_IOMMUFD_PT");
+  static void check(List<String> lines, List<KernelCall> stepCalls,
+      List<KernelModel.Answer> stepAnswers, boolean vtd, Violations v) {
+    ArrayDeque<KernelCall> hwpt = calls(stepCalls, "IOMMU_HWPT_ALLOC");
+    ArrayDeque<KernelCall> destroy = calls(stepCalls, "IOMMU_DESTROY");
+    ArrayDeque<KernelCall> faultq = calls(stepCalls, "IOMMU_FAULT_QUEUE_ALLOC");
+    ArrayDeque<KernelCall> viommu = calls(stepCalls, "IOMMU_VIOMMU_ALLOC");
+    ArrayDeque<KernelCall> vdev = calls(stepCalls, "IOMMU_VDEVICE_ALLOC");
+    ArrayDeque<KernelCall> veventq = calls(stepCalls, "IOMMU_VEVENTQ_ALLOC");
+    ArrayDeque<KernelCall> inval = calls(stepCalls, "IOMMU_HWPT_INVALIDATE");
+    ArrayDeque<KernelCall> attach = calls(stepCalls, "VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+    ArrayDeque<KernelCall> detach = calls(stepCalls, "VFIO_DEVICE_DETACH_IOMMUFD_PT");
     ArrayDeque<KernelCall> reads = new ArrayDeque<>();
     ArrayDeque<KernelCall> writes = new ArrayDeque<>();
-    for (KernelCall c : kernel.stepCalls) {
+    for (KernelCall c : stepCalls) {
       if ("read".equals(c.syscall())) {
         reads.add(c);
       } else if ("write".equals(c.syscall())) {
         writes.add(c);
       }
     }
-    ArrayDeque<KernelModel.Answer> answers = new ArrayDeque<>(kernel.stepAnswers);
+    ArrayDeque<KernelModel.Answer> answers = new ArrayDeque<>(stepAnswers);
     for (String l : lines) {
       String name = l.contains(" ") ? l.substring(0, l.indexOf(' ')) : l;
-      if (!KNOWN.contains(name)) {
+      if (!KNOWN.containsKey(name)) {
         v.add(LABEL, "not an event of QEMU's trace-events: " + l);
+        continue;
+      }
+      if (!KNOWN.get(name).matcher(l).matches()) {
+        v.add(LABEL, "does not parse with its format: " + l);
         continue;
       }
       Matcher m;
@@ -143,9 +171,6 @@ final class TraceCheck {
             && Integer.toUnsignedLong(a.cookie()) == Long.parseLong(m.group(3))
             && a.code() == Integer.parseInt(m.group(4))
             && ret(m.group(5)) == (c.ok() ? c.value() : -1));
-      } else if (name.startsWith("iommufd_backend_") || name.startsWith("vtd_")
-          || name.startsWith("iommufd_viommu")) {
-        v.add(LABEL, "does not parse with its format: " + l);
       }
     }
     leftover(hwpt, v);
@@ -218,9 +243,9 @@ final class TraceCheck {
     }
   }
 
-  private static ArrayDeque<KernelCall> calls(KernelModel k, String request) {
+  private static ArrayDeque<KernelCall> calls(List<KernelCall> all, String request) {
     ArrayDeque<KernelCall> q = new ArrayDeque<>();
-    for (KernelCall c : k.stepCalls) {
+    for (KernelCall c : all) {
       if (c.isIoctl(request)) {
         q.add(c);
       }

@@ -80,6 +80,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       BiFunction<VtdWorld, String, String> post) {
     return Acts.action(d, w -> {
       w.violations.clear();
+      w.kernel.beginStep();
       w.stepIndex++;
       int before = w.guest.pageRequests().size();
       String out = body.apply(w);
@@ -316,6 +317,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       }
       w.accel.vtdAccelPasidCacheSync(PasidCacheInvType.GLOBAL, 0, 0);
       w.violations.clear();
+      w.kernel.beginStep();
       w.observe();
       String r = w.kernel.refusedDestroys().isEmpty() ? null
           : "refused at teardown: " + w.kernel.refusedDestroys().getFirst().line();

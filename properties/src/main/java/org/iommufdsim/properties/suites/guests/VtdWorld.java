@@ -82,9 +82,10 @@ final class VtdWorld {
 
   /** After a step: feed the kernel's calls to the model and check QEMU's trace lines of it. */
   void observe() {
-    kernel.advance(host);
+    List<KernelCall> calls = kernel.advance(host);
     List<String> lines = qemu.trace().lines();
-    TraceCheck.check(lines.subList(traceCursor, lines.size()), kernel, true, violations);
+    TraceCheck.check(lines.subList(traceCursor, lines.size()), calls, kernel.lastAnswers, true,
+        violations);
     traceCursor = lines.size();
   }
 }
