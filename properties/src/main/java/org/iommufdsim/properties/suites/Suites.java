@@ -13,11 +13,11 @@ public final class Suites {
         new Suite("vtd-prq", "VT-d accelerated mode with PRQ: PASID cache, attach/replace/detach,"
             + " page requests and responses, PIOTLB, fail-nth, teardown",
             org.iommufdsim.properties.suites.guests.VtdPrqMachine::new,
-            new PropertyCheck.Config(60, 40, 2_000)),
+            new PropertyCheck.Config(400, 40, 2_000)),
         new Suite("smmu-accel", "SMMUv3 accelerated mode: plug (vIOMMU chain), vdevices, STE"
             + " installs, vEVENTQ, events, invalidations, unplug, fail-nth, teardown",
             org.iommufdsim.properties.suites.guests.SmmuAccelMachine::new,
-            new PropertyCheck.Config(60, 40, 2_000)));
+            new PropertyCheck.Config(400, 40, 2_000)));
   }
 
   public static Optional<Suite> named(String name) {

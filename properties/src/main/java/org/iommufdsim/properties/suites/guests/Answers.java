@@ -5,8 +5,9 @@ import org.iommufdsim.backend.intel.GuestVtd;
 /**
  * One guest page-group response and what must follow: if the group it answers still awaits a
  * response in the kernel and the code means something to iommufd, exactly that group is
- * answered; whatever else happens, no other group is answered by it (a late or duplicate answer
- * may only be dropped or refused).
+ * answered; whatever else happens, no group with another PASID or PRGI is answered by it (a late
+ * or duplicate answer may only be dropped or refused, or answer a newer group of the same PRGI,
+ * which the protocol cannot tell apart).
  */
 final class Answers {
   private final int index;
@@ -33,19 +34,28 @@ final class Answers {
     boolean reached = false;
     for (KernelCall c : w.kernel.stepCalls) {
       if ("write".equals(c.syscall()) && c.fd() < 0) {
-        w.violations.finding(Finding.STALE_PRQ_COOKIE, "the answer to page request #" + index
+        w.violations.finding(Finding.STALE_PRQ_WRITE_WITHOUT_QUEUE, "the answer to page request #" + index
             + " (pasid " + origin.group().pasid() + " grpid " + origin.group().grpid()
             + ") was written to fd " + c.fd() + ": the PASID has no fault queue any more but"
             + " QEMU still lists the group: " + c.line());
       }
     }
     for (KernelModel.Answer a : w.kernel.stepAnswers) {
+      if (!a.accepted() && a.group() != null) {
+        // refused although the cookie was awaited: only a code iommufd does not know does that
+        w.failureAnswered.add(a.group());
+        w.violations.finding(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, "the kernel refused"
+            + " code 0x" + Integer.toHexString(a.code()) + " for fault " + a.faultId()
+            + " cookie " + a.cookie() + "; that group stays unanswered");
+        continue;
+      }
       if (!a.accepted() || a.group() == null) {
         continue;
       }
       if (a.group() == origin.group()) {
         reached = true;
-      } else {
+      } else if (a.group().pasid() != origin.group().pasid()
+          || a.group().grpid() != origin.group().grpid()) {
         w.violations.finding(Finding.STALE_PRQ_COOKIE, "the answer to page request #" + index
             + " (pasid " + origin.group().pasid() + " grpid " + origin.group().grpid()
             + ", fault " + origin.faultId() + " cookie " + origin.cookie()
@@ -53,6 +63,8 @@ final class Answers {
             + " grpid " + a.group().grpid() + " of fault " + a.faultId() + " (cookie "
             + a.cookie() + ")");
       }
+      // else: a late answer to a PRGI the device has since reused answers the newer group;
+      // the page-group protocol matches by PRGI, so nobody can tell them apart
     }
     if (awaiting && !reached) {
       if (w.failureAnswered.contains(origin.group())) {

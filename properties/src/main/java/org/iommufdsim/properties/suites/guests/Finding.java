@@ -14,6 +14,11 @@ public enum Finding {
    */
   STALE_PRQ_COOKIE("guest answer reaches its own group"),
   /**
+   * Backend finding 1, when the PASID went to pass-through: its fault queue is gone (fd -1) but
+   * QEMU still lists the group, so a late answer is written to fd -1 (EBADF, reported).
+   */
+  STALE_PRQ_WRITE_WITHOUT_QUEUE("guest answer reaches its own group"),
+  /**
    * Backend finding 1, seen in QEMU's bookkeeping: after the fault queue of a PASID was replaced
    * or torn down, QEMU's {@code vtd_prq_list} still holds {@code {grpid, cookie}} entries of
    * groups the kernel already answered (auto-response) or freed with the old queue.

@@ -87,7 +87,9 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       w.observe();
       Deliveries.check(w, before);
       String label = post.apply(w, out);
-      w.stderrSeen = w.qemu.stderr().lines().size();
+      List<String> err = w.qemu.stderr().lines();
+      VtdReports.check(w, err.subList(w.stderrSeen, err.size()));
+      w.stderrSeen = err.size();
       return label;
     });
   }
@@ -123,6 +125,16 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
             return "ok";
           });
         }),
+        Acts.type("guest-updates-pasid", 4, w -> true, (w, c) -> {
+          int pasid = pasid(c);
+          GuestVtd.PasidEntry e = entry(c);
+          return act("guest sets PASID " + pasid + " to " + e + " and syncs it (PASID-selective)",
+              x -> {
+                x.guest.setPasidEntry(pasid, e);
+                x.accel.vtdAccelPasidCacheSync(PasidCacheInvType.PASID_SI, e.did(), pasid);
+                return outcome(x);
+              });
+        }),
         Acts.type("clear-pasid-entry", 2, w -> !w.guest.pasidTable().isEmpty(), (w, c) -> {
           List<Integer> ps = new ArrayList<>(w.guest.pasidTable().keySet());
           int pasid = ps.get((int) c.below(ps.size()));
@@ -154,9 +166,16 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           int grpid = (int) c.below(4);
           int perm = 1 + (int) c.below(15);
           long addr = c.below(16) << 12;
+          boolean dispatch = c.below(3) == 0;
           return act("device raises page request pasid " + pasid + " grpid " + grpid
-              + " perm " + perm + " addr 0x" + Long.toHexString(addr),
-              x -> triggerIopf(x, pasid, grpid, perm, addr));
+              + " perm " + perm + " addr 0x" + Long.toHexString(addr)
+              + (dispatch ? ", then the main loop runs" : ""), x -> {
+                String r = triggerIopf(x, pasid, grpid, perm, addr);
+                if (dispatch) {
+                  x.accel.mainLoopDispatch();
+                }
+                return r;
+              }, dispatch ? Deliveries::drained : (x, out) -> out);
         }),
         Acts.type("main-loop", 4, w -> true, (w, c) -> act("main loop dispatch",
             x -> x.accel.mainLoopDispatch() == 0 ? "idle" : "read", Deliveries::drained)),
@@ -209,7 +228,6 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       return "ok";
     }
     String l = err.get(w.stderrSeen);
-    w.stderrSeen = err.size();
     return "reported " + l.replaceAll("[0-9]+", "N").replaceFirst("^(.{0,90}).*$", "$1");
   }
 
@@ -296,7 +314,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         new Invariant<>(DELIVERY, w -> w.violations.first(DELIVERY)),
         new Invariant<>(ANSWER, w -> w.violations.first(ANSWER)),
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
-        new Invariant<>(LEAK, w -> w.violations.first(LEAK)));
+        new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
+        new Invariant<>(VtdReports.LABEL, w -> w.violations.first(VtdReports.LABEL)));
   }
 
   private static String attachmentsLive(VtdWorld w) {

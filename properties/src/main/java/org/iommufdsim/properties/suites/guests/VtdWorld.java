@@ -48,6 +48,8 @@ final class VtdWorld {
   int stepIndex;
   /** How many of QEMU's stderr lines earlier steps already accounted for. */
   int stderrSeen;
+  /** Whether QEMU's once-only fault-fd write failure report has been due. */
+  boolean writeFailureReported;
 
   VtdWorld(Set<Finding> tolerated) {
     host = Host.create(HostConfig.defaults().withDevices(List.of(

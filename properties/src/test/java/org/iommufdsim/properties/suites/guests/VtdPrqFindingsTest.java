@@ -30,22 +30,28 @@ class VtdPrqFindingsTest {
 
   @Test
   void staleCookie_lateAnswerHitsAnotherGroup() {
-    Program.Run s = findsIt(Finding.STALE_PRQ_COOKIE, 200, 10);
+    Program.Run s = findsIt(Finding.STALE_PRQ_COOKIE, 3000, 12);
     assertThat(s.steps()).extracting(Program.Step::action).contains("device-page-request",
-        "main-loop", "guest-page-response");
+        "guest-page-response");
+  }
+
+  @Test
+  void staleList_lateAnswerIsWrittenToFdMinusOne() {
+    Program.Run s = findsIt(Finding.STALE_PRQ_WRITE_WITHOUT_QUEUE, 200, 8);
+    assertThat(s.steps().getLast().action()).isEqualTo("guest-page-response");
   }
 
   @Test
   void staleList_survivesTheFaultQueue() {
     Program.Run s = findsIt(Finding.STALE_PRQ_LIST, 100, 8);
-    assertThat(s.steps()).extracting(Program.Step::action).contains("device-page-request",
-        "main-loop");
+    assertThat(s.steps()).extracting(Program.Step::action).contains("device-page-request");
   }
 
   @Test
   void failedAttach_staysCached() {
     Program.Run s = findsIt(Finding.FAILED_ATTACH_STAYS_CACHED, 50, 3);
-    assertThat(s.steps().getLast().action()).isIn("pasid-cache-sync", "fail-nth-sync");
+    assertThat(s.steps().getLast().action()).isIn("pasid-cache-sync", "fail-nth-sync",
+        "guest-updates-pasid");
   }
 
   @Test
