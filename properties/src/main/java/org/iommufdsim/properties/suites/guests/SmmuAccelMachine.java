@@ -96,6 +96,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         w.eventsQueued = 0;
         w.eventsSeen = 0;
         w.droppedBefore = w.guest.eventsDropped;
+        w.droppedChecked = 0;
+        w.expectedEvents.clear();
         w.guest.consumeEvents();
       }
       w.stderrSeen = w.qemu.stderr().lines().size();
@@ -155,7 +157,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
                 x.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
                 return x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE
                     | ((long) SmmuWorld.DEVFNS[i] << 32), 0).name();
-              }, (x, out) -> Ste.check(x, i, kind, out));
+              }, (x, out) -> Ste.check(x, i, kind, ste, out));
         }),
         Acts.type("guest-cr0", 2, w -> true, (w, c) -> {
           int v = switch ((int) c.below(4)) {
@@ -200,6 +202,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
                 String r = x.translationFault(i, iova);
                 if ("queued".equals(r)) {
                   x.eventsQueued++;
+                  x.expectedEvents.add(new long[] {0x10 | ((long) SmmuWorld.DEVFNS[i] << 32),
+                      1L << 35, iova, 0});
                 }
                 return r;
               });
@@ -363,6 +367,19 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       }
     }
     w.eventsSeen += evts.size();
+    boolean exact = dropped == w.droppedChecked;
+    for (int k = 0; exact && k < evts.size(); k++) {
+      if (k >= w.expectedEvents.size()
+          || !java.util.Arrays.equals(evts.get(k), w.expectedEvents.get(k))) {
+        w.violations.add(EVENTS, "guest event " + k + " is " + java.util.Arrays.toString(
+            evts.get(k)) + ", the host raised " + (k < w.expectedEvents.size()
+            ? java.util.Arrays.toString(w.expectedEvents.get(k)) : "nothing more"));
+        break;
+      }
+    }
+    w.expectedEvents.subList(0, exact ? Math.min(evts.size(), w.expectedEvents.size())
+        : w.expectedEvents.size()).clear();
+    w.droppedChecked = dropped;
     boolean reported = w.qemu.stderr().lines().stream().anyMatch(l -> l.contains("vEVENTQ("));
     if (!reported && w.accel.veventq != null
         && w.eventsSeen + dropped != w.eventsQueued) {

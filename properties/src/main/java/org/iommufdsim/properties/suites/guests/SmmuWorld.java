@@ -51,6 +51,9 @@ final class SmmuWorld {
   /** The vEVENTQ the event counts are about (0: none), and the guest's drops before it. */
   int countedVeventq;
   int droppedBefore;
+  /** Drops already accounted for, and the events raised and not yet seen by the guest. */
+  int droppedChecked;
+  final java.util.List<long[]> expectedEvents = new java.util.ArrayList<>();
   /** Whether an unplug went on after a failed re-attach (backend finding 17) in this try. */
   boolean unsetFailed;
   /** IDs whose refused destroy is the vIOMMU-pins-S2 finding. */

@@ -14,7 +14,33 @@ import org.iommufdsim.sim.uapi.IommufdUapi;
 final class Ste {
   private Ste() {}
 
-  static String check(SmmuWorld w, int i, int kind, String out) {
+  /** STE word 0 fields the host may see (SMMUv3 spec): V, Config, S1Fmt, S1ContextPtr, S1CDMax. */
+  static final long WORD0 = 0x1L | 0xeL | 0x30L | (((1L << 46) - 1) << 6) | (0x1fL << 59);
+  /** STE word 1: S1DSS, S1CIR, S1COR, S1CSH, S1STALLD, EATS. */
+  static final long WORD1 = 0xffL | (1L << 27) | (3L << 28);
+  private static final java.util.regex.Pattern TRANSLATE = java.util.regex.Pattern.compile(
+      "^smmuv3_accel_translate_ste vSID=0x([0-9a-f]+) hwpt_id=0x([0-9a-f]+)"
+      + " ste=([0-9a-f]+):([0-9a-f]+)$");
+
+  private static void translateLine(SmmuWorld w, int i, int hwpt, long[] ste) {
+    for (String l : w.stepLines) {
+      java.util.regex.Matcher m = TRANSLATE.matcher(l);
+      if (m.matches()) {
+        if (Integer.parseInt(m.group(1), 16) != SmmuWorld.DEVFNS[i]
+            || Integer.parseInt(m.group(2), 16) != hwpt
+            || Long.parseUnsignedLong(m.group(3), 16) != (ste[1] & WORD1)
+            || Long.parseUnsignedLong(m.group(4), 16) != (ste[0] & WORD0)) {
+          w.violations.add(TraceCheck.LABEL, "'" + l + "' for vSID 0x"
+              + Integer.toHexString(SmmuWorld.DEVFNS[i]) + " hwpt " + hwpt + " STE "
+              + Long.toHexString(ste[1] & WORD1) + ":" + Long.toHexString(ste[0] & WORD0));
+        }
+        return;
+      }
+    }
+    w.violations.add(TraceCheck.LABEL, "no smmuv3_accel_translate_ste line for hwpt " + hwpt);
+  }
+
+  static String check(SmmuWorld w, int i, int kind, long[] ste, String out) {
     SMMUv3Accel.SMMUv3AccelDevice d = w.accel.device(SmmuWorld.DEVFNS[i]);
     boolean accelerated = w.devices[i] != null && w.accel.viommu != null && d != null
         && d.sAccel != null;
@@ -62,6 +88,9 @@ final class Ste {
           }
           want = made ? (int) alloc.out("out_hwpt_id") : null;
           wantType = "translate";
+          if (made) {
+            translateLine(w, i, want, ste);
+          }
         }
         case 1 -> {
           want = bypass;
