@@ -48,6 +48,10 @@ final class KernelModel {
   final TreeMap<Integer, Integer> parent = new TreeMap<>();
   final TreeMap<String, Integer> attach = new TreeMap<>();
   final TreeMap<Integer, FaultQ> faults = new TreeMap<>();
+  /** The driver data each live HWPT was allocated with. */
+  final TreeMap<Integer, byte[]> hwptData = new TreeMap<>();
+  /** The driver data of this step's HWPT allocations and invalidations (looked up, never iterated). */
+  final java.util.IdentityHashMap<KernelCall, byte[]> callData = new java.util.IdentityHashMap<>();
   final Map<Integer, Integer> devidToFd;
   /** Bound device fds (fd → device ID) and the iommufd's fd (-1 until seen). */
   final TreeMap<Integer, Integer> deviceFds = new TreeMap<>();
@@ -77,6 +81,9 @@ final class KernelModel {
     while (tap != null && tap.take() != null) {
       // reads and writes before the model started are not ours
     }
+    if (tap != null) {
+      tap.clearData();
+    }
   }
 
   static String key(int devFd, int pasid) {
@@ -85,6 +92,7 @@ final class KernelModel {
 
   /** Starts a step: forgets what the last step did. */
   void beginStep() {
+    callData.clear();
     stepCalls.clear();
     stepAnswers.clear();
     stepDeliveries.clear();
@@ -123,6 +131,13 @@ final class KernelModel {
         }
       }
       return;
+    }
+    if (tap != null && (c.isIoctl("IOMMU_HWPT_ALLOC") || c.isIoctl("IOMMU_HWPT_INVALIDATE"))) {
+      byte[] d = tap.takeData();
+      callData.put(c, d);
+      if (c.ok() && c.isIoctl("IOMMU_HWPT_ALLOC")) {
+        hwptData.put((int) c.out("out_hwpt_id"), d);
+      }
     }
     if (c.ok() && "close".equals(c.syscall())) {
       closed(c.fd());
@@ -192,6 +207,7 @@ final class KernelModel {
       attach.keySet().removeIf(k -> k.startsWith(fd + "/"));
     } else if (fd == iommufdFd) {
       objects.clear();
+      hwptData.clear();
       parent.clear();
       hwptFault.clear();
       faults.clear();
@@ -202,6 +218,7 @@ final class KernelModel {
 
   private void destroy(int id) {
     objects.remove(id);
+    hwptData.remove(id);
     parent.remove(id);
     hwptFault.remove(id);
     faults.remove(id);

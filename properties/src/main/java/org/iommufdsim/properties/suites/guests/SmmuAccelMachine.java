@@ -192,7 +192,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
           long cmd1 = op == GuestSmmu.CMD_TLBI_NH_VA ? addr : 0;
           return act("guest command 0x" + Integer.toHexString(op) + (sidBased ? " sid 0x"
               + Integer.toHexString(sid) : ""), x -> x.guest.cmdqConsume(cmd0, cmd1).name(),
-              (x, out) -> afterInvalidation(x, sidBased ? sid : -1, out));
+              (x, out) -> afterInvalidation(x, sidBased ? sid : -1, cmd0, cmd1, out));
         }),
         Acts.type("host-event", 3, w -> true, (w, c) -> {
           int i = device(c);
@@ -319,7 +319,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
     return out;
   }
 
-  private static String afterInvalidation(SmmuWorld w, int sid, String out) {
+  private static String afterInvalidation(SmmuWorld w, int sid, long cmd0, long cmd1,
+      String out) {
     boolean hasVdev = false;
     for (int i = 0; i < 2; i++) {
       SMMUv3Accel.SMMUv3AccelDevice d = w.accel.device(SmmuWorld.DEVFNS[i]);
@@ -343,6 +344,12 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
     }
     if (want) {
       KernelCall c = inv.getFirst();
+      byte[] d = w.kernel.callData.get(c);
+      if (d == null || d.length != 16 || PayloadTap.u64(d, 0) != cmd0
+          || PayloadTap.u64(d, 8) != cmd1) {
+        w.violations.add(INVALIDATION, "guest command " + Long.toHexString(cmd0) + ":"
+            + Long.toHexString(cmd1) + " forwarded with other words");
+      }
       if (c.in("hwpt_id") != w.accel.viommu.viommuId || c.in("data_type")
           != IommufdUapi.IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 || c.in("entry_len") != 16) {
         w.violations.add(INVALIDATION, "forwarded as " + c.line());

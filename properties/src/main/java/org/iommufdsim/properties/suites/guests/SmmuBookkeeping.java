@@ -32,6 +32,11 @@ final class SmmuBookkeeping {
         return "QEMU's abort/bypass hwpt " + id + " is no nested hwpt on vIOMMU " + v;
       }
     }
+    // abort: a valid STE with Config 0 (abort); bypass: a valid STE with Config 0b100
+    if (!steIs(k, a.abortHwptId, 0x1) || !steIs(k, a.bypassHwptId, 0x9)) {
+      return "QEMU's abort hwpt " + a.abortHwptId + " / bypass hwpt " + a.bypassHwptId
+          + " were not allocated with the abort / bypass STE";
+    }
     Set<Integer> veventqs = SmmuAccelMachine.live(w, "VEVENTQ");
     if (a.veventq == null ? !veventqs.isEmpty()
         : !veventqs.equals(Set.of(a.veventq.veventqId)) || !w.mainLoop.hasHandler(
@@ -73,6 +78,12 @@ final class SmmuBookkeeping {
       return "the kernel holds vdevices " + liveVdevs + ", QEMU knows " + vdevs;
     }
     return null;
+  }
+
+  private static boolean steIs(KernelModel k, int hwpt, long word0) {
+    byte[] d = k.hwptData.get(hwpt);
+    return d != null && d.length == 16 && PayloadTap.u64(d, 0) == word0
+        && PayloadTap.u64(d, 8) == 0;
   }
 
   private static String devicesWithoutViommu(SmmuWorld w) {

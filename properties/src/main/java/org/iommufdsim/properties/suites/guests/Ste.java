@@ -88,6 +88,14 @@ final class Ste {
           }
           want = made ? (int) alloc.out("out_hwpt_id") : null;
           wantType = "translate";
+          byte[] data = w.kernel.callData.get(alloc);
+          if (data == null || data.length != 16 || PayloadTap.u64(data, 0) != (ste[0] & WORD0)
+              || PayloadTap.u64(data, 8) != (ste[1] & WORD1)) {
+            w.violations.add(SmmuAccelMachine.STE, "the S1 HWPT was allocated with STE "
+                + (data == null ? "nothing" : Long.toHexString(PayloadTap.u64(data, 8)) + ":"
+                + Long.toHexString(PayloadTap.u64(data, 0))) + ", the guest wrote "
+                + Long.toHexString(ste[1]) + ":" + Long.toHexString(ste[0]));
+          }
           if (made) {
             translateLine(w, i, want, ste);
           }

@@ -89,6 +89,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       String label = post.apply(w, out);
       List<String> err = w.qemu.stderr().lines();
       VtdReports.check(w, err.subList(w.stderrSeen, err.size()));
+      VtdData.check(w);
       w.stderrSeen = err.size();
       return label;
     });
@@ -202,7 +203,10 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
               x -> {
                 x.accel.vtdFlushHostPiotlbAllLocked(did, pasid, addr, npages, ih);
                 return "ok";
-              }, (x, out) -> piotlb(x, pasid));
+              }, (x, out) -> {
+                VtdData.piotlb(x, addr, npages, ih);
+                return piotlb(x, pasid);
+              });
         }),
         Acts.type("fail-nth-sync", 2, w -> true, (w, c) -> {
           int pasid = (int) c.below(PASIDS);
@@ -315,7 +319,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         new Invariant<>(ANSWER, w -> w.violations.first(ANSWER)),
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
         new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
-        new Invariant<>(VtdReports.LABEL, w -> w.violations.first(VtdReports.LABEL)));
+        new Invariant<>(VtdReports.LABEL, w -> w.violations.first(VtdReports.LABEL)),
+        new Invariant<>(VtdData.LABEL, w -> w.violations.first(VtdData.LABEL)));
   }
 
   private static String attachmentsLive(VtdWorld w) {
