@@ -14,6 +14,8 @@ final class Answers {
   private final int code;
   private KernelModel.Delivery origin;
   private boolean awaiting;
+  private boolean found;
+  private boolean cached;
 
   Answers(int index, int code) {
     this.index = index;
@@ -25,12 +27,24 @@ final class Answers {
     origin = w.requestOrigins.get(index);
     KernelModel.FaultQ q = w.kernel.faults.get(origin.faultId());
     awaiting = q != null && q.awaiting.get(origin.cookie()) == origin.group();
-    boolean found = w.accel.vtdAccelPropagatePageGroupResponse(VtdWorld.DEVFN, req.pasid(),
+    cached = w.vtdHiod.pasidCacheList.stream().anyMatch(p -> p.pasid == req.pasid());
+    found = w.accel.vtdAccelPropagatePageGroupResponse(VtdWorld.DEVFN, req.pasid(),
         w.guest.respond(VtdWorld.DEVFN, req, code));
     return (awaiting ? "awaited" : "late") + (found ? "" : " (no cache entry)");
   }
 
   String check(VtdWorld w, String out) {
+    if (found != cached) {
+      w.violations.add(VtdPrqMachine.ANSWER, "the response for pasid " + origin.group().pasid()
+          + " was " + (found ? "taken" : "refused") + " although QEMU "
+          + (cached ? "caches" : "does not cache") + " that PASID");
+    }
+    if (!w.accel.vtdAccelPropagatePageGroupResponse(VtdWorld.DEVFN + 1, origin.group().pasid(),
+        new org.iommufdsim.backend.intel.GuestVtd.PageGroupResponse(VtdWorld.DEVFN + 1,
+            origin.group().pasid(), origin.group().grpid(), code)) == false) {
+      w.violations.add(VtdPrqMachine.ANSWER, "a response from devfn 0x"
+          + Integer.toHexString(VtdWorld.DEVFN + 1) + ", which has no host device, was taken");
+    }
     boolean reached = false;
     for (KernelCall c : w.kernel.stepCalls) {
       if ("write".equals(c.syscall()) && c.fd() < 0) {
@@ -67,7 +81,11 @@ final class Answers {
       // the page-group protocol matches by PRGI, so nobody can tell them apart
     }
     if (awaiting && !reached) {
-      if (w.failureAnswered.contains(origin.group())) {
+      if (w.forgotten.contains(origin.faultId())) {
+        w.violations.finding(Finding.DELETE_PC_FORGETS_ATTACHED, "page request #" + index
+            + " awaits an answer on fault " + origin.faultId() + ", whose cache entry QEMU"
+            + " dropped while it stayed attached: the answer cannot reach it");
+      } else if (w.failureAnswered.contains(origin.group())) {
         w.violations.finding(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, "page request #"
             + index + " was answered with a code iommufd refused; QEMU dropped its entry, so"
             + " this answer cannot reach the group (fault " + origin.faultId() + " cookie "

@@ -59,13 +59,28 @@ final class Bookkeeping {
     }
     for (var e : k.objects.entrySet()) {
       if ("HWPT_NESTED".equals(e.getValue()) && !hwpts.contains(e.getKey())) {
-        return "the kernel holds nested hwpt " + e.getKey() + " that no cached entry knows";
+        if (!k.attach.containsValue(e.getKey()) && !w.forgotten.contains(e.getKey())) {
+          return "the kernel holds nested hwpt " + e.getKey() + " that no cached entry knows";
+        }
+        w.forgotten.add(e.getKey());
+        Integer f = k.hwptFault.get(e.getKey());
+        if (f != null && k.faults.containsKey(f)) {
+          w.forgottenFds.add(k.faults.get(f).fd);
+          w.forgotten.add(f);
+        }
+        w.violations.finding(Finding.DELETE_PC_FORGETS_ATTACHED, "QEMU dropped the cache entry"
+            + " of hwpt " + e.getKey() + ", which the kernel still has attached");
       }
-      if ("FAULT".equals(e.getValue()) && !faults.contains(e.getKey())) {
+    }
+    for (var e : k.objects.entrySet()) {
+      if ("FAULT".equals(e.getValue()) && !faults.contains(e.getKey())
+          && !w.forgotten.contains(e.getKey())) {
         return "the kernel holds fault " + e.getKey() + " that no cached entry knows";
       }
     }
-    if (!fds.equals(new TreeSet<>(w.accel.fdHandlers()))) {
+    Set<Integer> watched = new TreeSet<>(w.accel.fdHandlers());
+    watched.removeAll(w.forgottenFds);
+    if (!fds.equals(watched)) {
       return "QEMU watches fds " + w.accel.fdHandlers() + ", the cached entries hold " + fds;
     }
     for (String key : k.attach.keySet()) {

@@ -38,6 +38,14 @@ public enum Finding {
    */
   FAILED_ATTACH_STAYS_CACHED("port bookkeeping agrees with the kernel"),
   /**
+   * Reference §7 ({@code vtd_accel_delete_pc}): the cache entry is freed even when the detach
+   * failed, so its first-stage HWPT (and fault queue, and fd handler) are forgotten while still
+   * attached. Reachable without fault injection: with DMA remapping off, removing PASID 0
+   * re-attaches the default (non-PASID-capable) HWPT, which the kernel refuses while another
+   * PASID is attached.
+   */
+  DELETE_PC_FORGETS_ATTACHED("port bookkeeping agrees with the kernel"),
+  /**
    * Backend finding 4: {@code iommufd_backend_alloc_viommu} prints the dev_id after
    * {@code type=} and the type after {@code dev_id=}.
    */

@@ -8,7 +8,9 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_VTD_S1_WPE;
 import org.iommufdsim.backend.intel.GuestVtd;
 
 /**
- * "First-stage HWPTs carry the guest's PASID entry" (VT-d): every first-stage HWPT a PASID is
+ * "First-stage HWPTs carry the guest's PASID entry" (VT-d): a PASID is attached to the nesting
+ * parent only for a pass-through entry (or, for PASID 0 with DMA remapping off or a legacy root
+ * table, when QEMU re-attaches the default HWPT); every first-stage HWPT a PASID is
  * attached to was allocated on the nesting parent, PASID-capable, with the table pointer,
  * address width and SRE/WPE/EAFE bits of the guest's entry for that PASID; every PIOTLB
  * invalidation carries the guest descriptor's address, page count and leaf hint.
@@ -21,8 +23,8 @@ final class VtdData {
   static void check(VtdWorld w) {
     for (KernelCall c : w.kernel.stepCalls) {
       if (c.isIoctl("IOMMU_HWPT_ALLOC") && (c.in("pt_id") != w.parentHwpt
-          || (c.in("flags") & 8) == 0 || c.in("data_type") != 1)) {
-        w.violations.add(LABEL, "a first-stage HWPT not PASID-capable on the parent "
+          || ((c.in("flags") & 8) != 0) != (w.guest.pasidBits != 0) || c.in("data_type") != 1)) {
+        w.violations.add(LABEL, "a first-stage HWPT not on the parent (or ALLOC_PASID not iff the vIOMMU has PASID bits) "
             + w.parentHwpt + ": " + c.line());
       }
       if (!c.ok() || !c.isIoctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT")) {
@@ -32,7 +34,8 @@ final class VtdData {
       int hwpt = (int) c.in("pt_id");
       GuestVtd.PasidEntry e = w.guest.pasidTable().get(pasid);
       if (hwpt == w.parentHwpt) {
-        if (e == null || e.pgtt() != GuestVtd.VTD_SM_PASID_ENTRY_PT) {
+        boolean reattach = pasid == 0 && (!w.guest.dmarEnabled || !w.guest.rootScalable);
+        if (!reattach && (e == null || e.pgtt() != GuestVtd.VTD_SM_PASID_ENTRY_PT)) {
           w.violations.add(LABEL, "pasid " + pasid + " attached to the parent, the guest's"
               + " entry is " + e);
         }

@@ -153,14 +153,21 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
             return outcome(x);
           });
         }),
-        Acts.type("prq-switches", 1, w -> true, (w, c) -> {
+        Acts.type("guest-switches", 1, w -> true, (w, c) -> {
           boolean svm = c.below(4) != 0;
           boolean pre = c.below(4) != 0;
-          return act("guest sets svm=" + svm + " context PRE=" + pre, x -> {
-            x.guest.svm = svm;
-            x.guest.contextPre = pre;
-            return "ok";
-          });
+          boolean dmar = c.below(4) != 0;
+          boolean scalable = c.below(4) != 0;
+          int pasidBits = c.below(6) == 5 ? 0 : 20;
+          return act("guest sets svm=" + svm + " context PRE=" + pre + " DMAR=" + dmar
+              + " scalable root=" + scalable + " PASID bits=" + pasidBits, x -> {
+                x.guest.svm = svm;
+                x.guest.contextPre = pre;
+                x.guest.dmarEnabled = dmar;
+                x.guest.rootScalable = scalable;
+                x.guest.pasidBits = pasidBits;
+                return "ok";
+              });
         }),
         Acts.type("device-page-request", 4, w -> true, (w, c) -> {
           int pasid = pasid(c);
@@ -189,6 +196,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
             default -> GuestVtd.VTD_PRS_FAILURE;
           };
           Answers a = new Answers(idx, code);
+          // (the answer's return value is checked in Answers.check)
           return act("guest answers page request #" + idx + " with code " + code, a::run,
               a::check);
         }),
@@ -345,13 +353,16 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       w.observe();
       String r = w.kernel.refusedDestroys().isEmpty() ? null
           : "refused at teardown: " + w.kernel.refusedDestroys().getFirst().line();
-      if (r == null && !w.vtdHiod.pasidCacheList.isEmpty()) {
+      if (r == null) {
+        r = Bookkeeping.check(w);
+      }
+      if (r == null && !w.vtdHiod.pasidCacheList.isEmpty() && w.forgotten.isEmpty()) {
         r = "entries still cached after every PASID was removed: "
             + w.vtdHiod.pasidCacheList.size();
       }
       String now = objectsAndFds(w.host.stateDump());
       String then = objectsAndFds(w.initialDump);
-      if (r == null && !now.equals(then)) {
+      if (r == null && !now.equals(then) && w.forgotten.isEmpty()) {
         r = "kernel after teardown\n" + now + "differs from the start\n" + then;
       }
       return r;

@@ -19,8 +19,8 @@ final class VtdReports {
       "EINVAL", "Invalid argument", "ENOENT", "No such file or directory",
       "EBUSY", "Device or resource busy", "EOPNOTSUPP", "Operation not supported",
       "EBADF", "Bad file descriptor", "ENODEV", "No such device");
-  private static final List<String> PREFIXES =
-      List.of("Attaching to HWPT failed: ", "Replacing HWPT attachment failed: ");
+  private static final List<String> PREFIXES = List.of("Attaching to HWPT failed: ",
+      "Replacing HWPT attachment failed: ", "Detaching from HWPT failed: ");
 
   private VtdReports() {}
 
@@ -38,6 +38,8 @@ final class VtdReports {
       } else if (c.isIoctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT")) {
         expected.add("[iommufd=" + w.be.fd() + "] error attach vtd0 (" + w.vdev.fd + ") to id="
             + c.in("pt_id") + ": " + text);
+      } else if (c.isIoctl("VFIO_DEVICE_DETACH_IOMMUFD_PT")) {
+        expected.add("detach vtd0 failed: " + text);
       } else if (c.isIoctl("IOMMU_HWPT_INVALIDATE")) {
         expected.add("IOMMU_HWPT_INVALIDATE failed: total 1 entries, processed 0 entries: " + text);
       } else if ("write".equals(c.syscall())) {

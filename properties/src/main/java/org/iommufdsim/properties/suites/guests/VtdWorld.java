@@ -44,6 +44,9 @@ final class VtdWorld {
   final List<KernelModel.Delivery> requestOrigins = new ArrayList<>();
   /** Groups the guest answered with a code iommufd does not know (left awaiting). */
   final java.util.Set<KernelModel.Group> failureAnswered = new java.util.HashSet<>();
+  /** HWPT and fault IDs (and fault fds) QEMU forgot while attached (reference §7). */
+  final java.util.Set<Integer> forgotten = new java.util.TreeSet<>();
+  final java.util.Set<Integer> forgottenFds = new java.util.TreeSet<>();
   private int traceCursor;
   int stepIndex;
   /** How many of QEMU's stderr lines earlier steps already accounted for. */

@@ -55,6 +55,13 @@ class VtdPrqFindingsTest {
   }
 
   @Test
+  void deletePc_forgetsAnEntryWhoseDetachFailed() {
+    Program.Run s = findsIt(Finding.DELETE_PC_FORGETS_ATTACHED, 1500, 8);
+    assertThat(s.steps()).extracting(Program.Step::description)
+        .anyMatch(d -> d.contains("DMAR=false"));
+  }
+
+  @Test
   void responseFailureCode_isPassedThroughAndRefused() {
     Program.Run s = findsIt(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, 200, 6);
     assertThat(s.steps().getLast().description()).endsWith("with code 15");
