@@ -53,13 +53,20 @@ final class Bookkeeping {
         }
         continue;
       }
+      if (attached == null && k.undone.contains(w.attachKey(pce.pasid))) {
+        w.violations.finding(Finding.ATTACH_UNDONE_LEAVES_DETACHED, "pasid " + pce.pasid
+            + " is detached in the kernel (an attach undone after EFAULT), QEMU caches it as "
+            + pce.pasidEntry + " on hwpt " + pce.fsHwptId);
+        continue;
+      }
       w.violations.finding(Finding.FAILED_ATTACH_STAYS_CACHED, "pasid " + pce.pasid
           + " is cached as " + pce.pasidEntry + " (fs hwpt " + pce.fsHwptId + ") while the"
           + " kernel has it on " + attached);
     }
     for (var e : k.objects.entrySet()) {
       if ("HWPT_NESTED".equals(e.getValue()) && !hwpts.contains(e.getKey())) {
-        if (!k.attach.containsValue(e.getKey()) && !w.forgotten.contains(e.getKey())) {
+        if (!k.attach.containsValue(e.getKey()) && !w.forgotten.contains(e.getKey())
+            && !w.detachFailed) {
           return "the kernel holds nested hwpt " + e.getKey() + " that no cached entry knows";
         }
         w.forgotten.add(e.getKey());

@@ -32,6 +32,7 @@ final class FailNth {
         }
         long[] ste = SmmuAccelMachine.ste(0, ctx);
         w.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
+        w.steKind[i] = 0;
         Integer on = w.attached(i);
         w.tap.failNth(n);
         failed = w.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE | ((long) SmmuWorld.DEVFNS[i] << 32),
@@ -41,7 +42,11 @@ final class FailNth {
         }
         w.observe();
         Integer now = w.attached(i);
-        if (failed && (now == null ? on != null : !now.equals(on))) {
+        if (failed && now == null
+            && w.kernel.undone.contains(KernelModel.key(w.devices[i].fd, 0))) {
+          w.violations.finding(Finding.ATTACH_UNDONE_LEAVES_DETACHED, "the failed STE install"
+              + " left " + SmmuWorld.NAMES[i] + " detached (was on " + on + ")");
+        } else if (failed && (now == null ? on != null : !now.equals(on))) {
           w.violations.add(SmmuAccelMachine.LEAK, "a failed STE install moved the device from "
               + on + " to " + now);
         }

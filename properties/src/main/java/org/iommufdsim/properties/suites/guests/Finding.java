@@ -46,6 +46,13 @@ public enum Finding {
    */
   DELETE_PC_FORGETS_ATTACHED("port bookkeeping agrees with the kernel"),
   /**
+   * NEW (FINDINGS-guests.md #3, fault injection only): when {@code VFIO_DEVICE_ATTACH_IOMMUFD_PT}
+   * fails with EFAULT copying {@code pt_id} back, the kernel has already attached (or replaced)
+   * and undoes it by detaching, so the device (PASID) is left with no domain at all; QEMU treats
+   * the failure as "still on the old HWPT".
+   */
+  ATTACH_UNDONE_LEAVES_DETACHED("port bookkeeping agrees with the kernel"),
+  /**
    * Backend finding 4: {@code iommufd_backend_alloc_viommu} prints the dev_id after
    * {@code type=} and the type after {@code dev_id=}.
    */

@@ -47,6 +47,8 @@ final class KernelModel {
   /** Each HWPT's and vIOMMU's parent ({@code pt_id}, {@code hwpt_id}). */
   final TreeMap<Integer, Integer> parent = new TreeMap<>();
   final TreeMap<String, Integer> attach = new TreeMap<>();
+  /** Attachments the kernel undid after an EFAULT copying pt_id back (device left detached). */
+  final java.util.TreeSet<String> undone = new java.util.TreeSet<>();
   final TreeMap<Integer, FaultQ> faults = new TreeMap<>();
   /** The driver data each live HWPT was allocated with. */
   final TreeMap<Integer, byte[]> hwptData = new TreeMap<>();
@@ -139,6 +141,19 @@ final class KernelModel {
         hwptData.put((int) c.out("out_hwpt_id"), d);
       }
     }
+    if (!c.ok() && c.isIoctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT")
+        && c.line().contains("copy_to_user(pt_id)")) {
+      // the attach (or replace) was done, then undone by a detach when the ID could not be
+      // copied back (vfio_df_ioctl_attach_pt's out_detach): the PASID is left detached
+      int pasid = (c.in("flags") & 1) != 0 ? (int) c.in("pasid") : 0;
+      String k = key(c.fd(), pasid);
+      Integer old = attach.remove(k);
+      if (old != null) {
+        autoRespond(old, k);
+      }
+      undone.add(k);
+      return;
+    }
     if (c.ok() && "close".equals(c.syscall())) {
       closed(c.fd());
       return;
@@ -178,6 +193,7 @@ final class KernelModel {
       case "VFIO_DEVICE_ATTACH_IOMMUFD_PT" -> {
         int pasid = (c.in("flags") & 1) != 0 ? (int) c.in("pasid") : 0;
         String k = key(c.fd(), pasid);
+        undone.remove(k);
         Integer old = attach.put(k, (int) c.in("pt_id"));
         if (old != null && old != (int) c.in("pt_id")) {
           autoRespond(old, k);

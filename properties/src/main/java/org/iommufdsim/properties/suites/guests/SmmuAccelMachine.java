@@ -89,6 +89,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       if (!unsetFinding(w)) {
         pinnedFinding(w, pinned);
       }
+      List<String> err = w.qemu.stderr().lines();
+      SmmuReports.check(w, err.subList(w.stderrSeen, err.size()));
       int q = w.accel.veventq == null ? 0 : w.accel.veventq.veventqId;
       if (q != w.countedVeventq) {
         // a new (or no) vEVENTQ: what the old one held went with it
@@ -155,6 +157,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
           return act("guest writes STE of " + SmmuWorld.NAMES[i] + " " + steName(kind)
               + " and issues CFGI_STE", x -> {
                 x.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
+                x.steKind[i] = kind;
                 return x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE
                     | ((long) SmmuWorld.DEVFNS[i] << 32), 0).name();
               }, (x, out) -> Ste.check(x, i, kind, ste, out));
@@ -440,7 +443,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         new Invariant<>(INVALIDATION, w -> w.violations.first(INVALIDATION)),
         new Invariant<>(EVENTS, w -> w.violations.first(EVENTS)),
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
-        new Invariant<>(LEAK, w -> w.violations.first(LEAK)));
+        new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
+        new Invariant<>(SmmuReports.LABEL, w -> w.violations.first(SmmuReports.LABEL)));
   }
 
   @Override

@@ -65,6 +65,12 @@ final class SmmuBookkeeping {
         vdevs.add(d.vdev.vdeviceId);
       }
       Integer on = w.attached(i);
+      if (on == null && k.undone.contains(KernelModel.key(w.devices[i].fd, 0))) {
+        w.violations.finding(Finding.ATTACH_UNDONE_LEAVES_DETACHED, SmmuWorld.NAMES[i]
+            + " is detached in the kernel (an attach undone after EFAULT), QEMU believes it is"
+            + " on " + (d.s1Hwpt != null ? d.s1Hwpt.hwptId : "its abort/bypass hwpt"));
+        continue;
+      }
       if (on == null || !mine.contains(on) && on != w.devices[i].hwpt.hwptId) {
         return SmmuWorld.NAMES[i] + " is on " + on + " in the kernel, none of QEMU's " + mine;
       }
@@ -77,7 +83,7 @@ final class SmmuBookkeeping {
     if (!liveVdevs.equals(vdevs)) {
       return "the kernel holds vdevices " + liveVdevs + ", QEMU knows " + vdevs;
     }
-    return null;
+    return w.violations.first(Finding.ATTACH_UNDONE_LEAVES_DETACHED.label());
   }
 
   private static boolean steIs(KernelModel k, int hwpt, long word0) {

@@ -61,6 +61,10 @@ final class SmmuWorld {
   /** QEMU's trace lines of the last step. */
   List<String> stepLines = List.of();
   int stderrSeen;
+  /** Each device's cdev fd and device ID of its last plug; the kind of its last guest STE. */
+  final int[] lastFds = {-1, -1};
+  final int[] lastDevids = {0, 0};
+  final int[] steKind = {-1, -1};
   private int traceCursor;
 
   SmmuWorld(long seed, Set<Finding> tolerated) {
@@ -101,6 +105,8 @@ final class SmmuWorld {
       return false;
     }
     devices[i] = d;
+    lastFds[i] = d.fd;
+    lastDevids[i] = d.devid;
     return true;
   }
 

@@ -88,6 +88,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       Deliveries.check(w, before);
       String label = post.apply(w, out);
       List<String> err = w.qemu.stderr().lines();
+      w.detachFailed = err.subList(w.stderrSeen, err.size()).stream()
+          .anyMatch(l -> l.startsWith("Detaching from HWPT failed: "));
       VtdReports.check(w, err.subList(w.stderrSeen, err.size()));
       VtdData.check(w);
       w.stderrSeen = err.size();
@@ -274,6 +276,10 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         if (c.in("hwpt_id") == 0 && !c.ok()) {
           w.violations.finding(Finding.FAILED_ATTACH_STAYS_CACHED, "PIOTLB invalidation of pasid "
               + pasid + ", cached after its attach failed, sent to hwpt 0: " + c.line());
+        } else if (hwpt == null && c.ok() && w.kernel.undone.contains(w.attachKey(pasid))) {
+          w.violations.finding(Finding.ATTACH_UNDONE_LEAVES_DETACHED, "PIOTLB invalidation of pasid "
+              + pasid + " sent to hwpt " + c.in("hwpt_id") + ", which QEMU still caches while"
+              + " the kernel has the PASID detached (a failed replace): " + c.line());
         } else if (hwpt == null || c.in("hwpt_id") != hwpt || !c.ok()) {
           w.violations.add(BOOKKEEPING, "PIOTLB invalidation of pasid " + pasid
               + " went to " + c.line() + " while the kernel has pasid " + pasid + " on "
@@ -298,8 +304,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
     if (remaining != 0) {
       return "not fired";
     }
-    String after = w.host.stateDump();
-    if (!after.equals(before)) {
+    String after = objectsAndFds(w.host.stateDump());
+    if (!after.equals(objectsAndFds(before))) {
       w.violations.add(LEAK, "fail-nth " + n + " in a sync of pasid " + pasid + " (was " + old
           + "): object table before\n" + before + "after\n" + after);
     }
@@ -347,10 +353,13 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       for (int p : new TreeSet<>(w.guest.pasidTable().keySet())) {
         w.guest.clearPasidEntry(p);
       }
+      int seen = w.qemu.stderr().lines().size();
       w.accel.vtdAccelPasidCacheSync(PasidCacheInvType.GLOBAL, 0, 0);
       w.violations.clear();
       w.kernel.beginStep();
       w.observe();
+      w.detachFailed = w.qemu.stderr().lines().subList(seen, w.qemu.stderr().lines().size())
+          .stream().anyMatch(l -> l.startsWith("Detaching from HWPT failed: "));
       String r = w.kernel.refusedDestroys().isEmpty() ? null
           : "refused at teardown: " + w.kernel.refusedDestroys().getFirst().line();
       if (r == null) {
