@@ -41,12 +41,6 @@ class SmmuAccelFindingsTest {
   }
 
   @Test
-  void attachUndoneAfterEfault_leavesTheDeviceDetached() {
-    Program.Run s = findsIt(Finding.ATTACH_UNDONE_LEAVES_DETACHED, 300, 5);
-    assertThat(s.steps().getLast().description()).contains("fail-nth");
-  }
-
-  @Test
   void viommu_pinsTheFirstDevicesS2_acrossContainers() {
     Program.Run s = findsIt(Finding.VIOMMU_PINS_FIRST_DEVICES_S2, 300, 5);
     assertThat(s.steps()).extracting(Program.Step::action).contains("fail-nth-flow");

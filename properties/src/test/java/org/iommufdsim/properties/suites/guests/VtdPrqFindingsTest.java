@@ -62,12 +62,6 @@ class VtdPrqFindingsTest {
   }
 
   @Test
-  void attachUndoneAfterEfault_leavesThePasidDetached() {
-    Program.Run s = findsIt(Finding.ATTACH_UNDONE_LEAVES_DETACHED, 1000, 4);
-    assertThat(s.steps()).extracting(Program.Step::action).contains("fail-nth-sync");
-  }
-
-  @Test
   void responseFailureCode_isPassedThroughAndRefused() {
     Program.Run s = findsIt(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, 200, 6);
     assertThat(s.steps().getLast().description()).endsWith("with code 15");
