@@ -12,7 +12,9 @@ public final class Suites {
         new Suite("raw-syscalls",
             "random raw iommufd syscalls checked against an independent reference model",
             org.iommufdsim.properties.suites.raw.RawSyscalls::new,
-            new org.iommufdsim.properties.engine.PropertyCheck.Config(600, 60, 2_000)));
+            new org.iommufdsim.properties.engine.PropertyCheck.Config(600, 60, 2_000)),
+        org.iommufdsim.properties.suites.guests.GuestSuites.vtdPrq(),
+        org.iommufdsim.properties.suites.guests.GuestSuites.smmuAccel());
   }
 
   public static Optional<Suite> named(String name) {
