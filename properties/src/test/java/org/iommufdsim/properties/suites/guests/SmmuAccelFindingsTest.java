@@ -45,4 +45,11 @@ class SmmuAccelFindingsTest {
     Program.Run s = findsIt(Finding.VIOMMU_PINS_FIRST_DEVICES_S2, 300, 5);
     assertThat(s.steps()).extracting(Program.Step::action).contains("fail-nth-flow");
   }
+
+  @Test
+  void attachUndoneAfterCopyBackFault_leavesTheDeviceDetached_whileQemuKeepsTheOldHwpt() {
+    Program.Run s = findsIt(Finding.ATTACH_UNDONE_LEAVES_DETACHED, 1500, 6);
+    assertThat(s.steps()).extracting(Program.Step::action)
+        .anyMatch(a -> a.startsWith("fail-nth"));
+  }
 }

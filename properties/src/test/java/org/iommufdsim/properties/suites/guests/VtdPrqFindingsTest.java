@@ -66,4 +66,10 @@ class VtdPrqFindingsTest {
     Program.Run s = findsIt(Finding.RESPONSE_FAILURE_CODE_PASSED_THROUGH, 200, 6);
     assertThat(s.steps().getLast().description()).endsWith("with code 15");
   }
+
+  @Test
+  void attachUndoneAfterCopyBackFault_leavesTheDeviceDetached_whileQemuKeepsTheOldHwpt() {
+    Program.Run s = findsIt(Finding.ATTACH_UNDONE_LEAVES_DETACHED, 1500, 6);
+    assertThat(s.steps()).extracting(Program.Step::action).contains("fail-nth-sync");
+  }
 }
