@@ -76,6 +76,7 @@ class VfioCdevAttachFailureTest {
         "FAIL open /dev/iommu ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
+        "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD EFAULT",
         "FAIL ioctl IOMMU_IOAS_ALLOC ENOMEM",
         "FAIL ioctl IOMMU_IOAS_ALLOC ENOMEM",
         "FAIL ioctl IOMMU_IOAS_ALLOC EFAULT",
@@ -91,6 +92,7 @@ class VfioCdevAttachFailureTest {
         "FAIL ioctl IOMMU_HWPT_ALLOC EFAULT",
         "FAIL ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
         "FAIL ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
+        "FAIL ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT EFAULT",
         // iommufd_cdev_get_info_iova_range only warns: the attach goes on
         "OK   ioctl IOMMU_IOAS_IOVA_RANGES EFAULT",
         "OK   ioctl IOMMU_IOAS_IOVA_RANGES EFAULT",
@@ -162,10 +164,12 @@ class VfioCdevAttachFailureTest {
         "FAIL open /dev/vfio/devices/dev0 ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
+        "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD EFAULT",
         // a non-EINVAL failure on the existing HWPT fails the existing container: QEMU
         // then builds a second container (new IOAS + HWPT) and the attach succeeds
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
+        "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT EFAULT",
         "FAIL ioctl IOMMU_GET_HW_INFO EFAULT",
         "FAIL ioctl IOMMU_GET_HW_INFO EFAULT");
 
@@ -194,8 +198,10 @@ class VfioCdevAttachFailureTest {
         "FAIL open /dev/vfio/devices/dev1 ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
         "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD ENOMEM",
+        "FAIL ioctl VFIO_DEVICE_BIND_IOMMUFD EFAULT",
         // every failure inside autodomains_get on the existing container (after the expected
-        // EINVAL) makes QEMU fall back to a new container, where the attach succeeds
+        // EINVAL) makes QEMU fall back to a new container, where the attach succeeds (that
+        // attach fails with EINVAL before anything is copied back: no EFAULT point)
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
         "OK   ioctl IOMMU_GET_HW_INFO EFAULT",
@@ -209,6 +215,7 @@ class VfioCdevAttachFailureTest {
         "OK   ioctl IOMMU_HWPT_ALLOC EFAULT",
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
         "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT ENOMEM",
+        "OK   ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT EFAULT",
         "FAIL ioctl IOMMU_GET_HW_INFO EFAULT",
         "FAIL ioctl IOMMU_GET_HW_INFO EFAULT");
 

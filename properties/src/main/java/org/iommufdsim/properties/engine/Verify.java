@@ -13,10 +13,20 @@ public final class Verify {
   /** The system property that fixes the first seed, to replay a failure. */
   public static final String SEED_PROPERTY = "iommufdsim.seed";
 
+  /**
+   * The system property that overrides every check's number of tries (mutation testing runs
+   * each test once per mutant and asks for fewer; a long local run can ask for more).
+   */
+  public static final String TRIES_PROPERTY = "iommufdsim.tries";
+
   private Verify() {}
 
   /** Runs {@code machine} under {@code config}; returns the result when it passed. */
-  public static PropertyCheck.Result holds(StateMachine<?> machine, PropertyCheck.Config config) {
+  public static PropertyCheck.Result holds(StateMachine<?> machine, PropertyCheck.Config given) {
+    String tries = System.getProperty(TRIES_PROPERTY);
+    PropertyCheck.Config config = tries == null || tries.isBlank() ? given
+        : new PropertyCheck.Config(Integer.parseInt(tries.strip()), given.maxSteps(),
+            given.shrinkBudget(), given.shrinkSeconds());
     String fixed = System.getProperty(SEED_PROPERTY);
     long first = fixed != null && !fixed.isBlank()
         ? Long.parseUnsignedLong(fixed.strip())

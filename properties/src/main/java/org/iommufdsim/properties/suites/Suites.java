@@ -9,6 +9,12 @@ public final class Suites {
 
   public static List<Suite> all() {
     return List.of(
+        new Suite("raw-syscalls",
+            "random raw iommufd syscalls checked against an independent reference model",
+            org.iommufdsim.properties.suites.raw.RawSyscalls::new,
+            new org.iommufdsim.properties.engine.PropertyCheck.Config(600, 60, 2_000)),
+        org.iommufdsim.properties.suites.guests.GuestSuites.vtdPrq(),
+        org.iommufdsim.properties.suites.guests.GuestSuites.smmuAccel(),
         new Suite("backend-flows", "QEMU backend port flows keep qemu-backend.md §8's invariants",
             org.iommufdsim.properties.suites.backend.BackendFlows::flows,
             new org.iommufdsim.properties.engine.PropertyCheck.Config(60, 40, 2_000)),

@@ -79,8 +79,14 @@ public final class VfioDeviceFile extends KFile {
     return b;
   }
 
-  /** copy_to_user of one u32 field. */
+  /**
+   * copy_to_user of one u32 field: a fallible point, as the same copy in iommufd's
+   * {@code iommufd_ucmd_respond} is.
+   */
   private static boolean copyOut(Task task, long arg, CStruct s, String field, long value) {
+    if (task.shouldFail("copy_to_user")) {
+      return false;
+    }
     byte[] b = new byte[4];
     s.field(field).set(b, -(int) s.offset(field), value);
     return task.mm().copyTo(arg + s.offset(field), b);

@@ -1,0 +1,159 @@
+package org.iommufdsim.properties.suites.guests;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD;
+import org.iommufdsim.backend.IOMMUFDBackend;
+import org.iommufdsim.backend.arm.GuestSmmu;
+import org.iommufdsim.backend.arm.MainLoop;
+import org.iommufdsim.backend.arm.SMMUv3Accel;
+import org.iommufdsim.backend.arm.SmmuTrace;
+import org.iommufdsim.backend.qemu.Errp;
+import org.iommufdsim.backend.qemu.Qemu;
+import org.iommufdsim.backend.vfio.VFIOAddressSpace;
+import org.iommufdsim.backend.vfio.VFIODevice;
+import org.iommufdsim.backend.vfio.VfioIommufd;
+import org.iommufdsim.properties.engine.SplitMix64;
+import org.iommufdsim.properties.transcript.RecordingSyscalls;
+import org.iommufdsim.sim.host.DeviceSpec;
+import org.iommufdsim.sim.host.Host;
+import org.iommufdsim.sim.host.HostConfig;
+
+/**
+ * One try of the {@code smmu-accel} property: a host with two {@code arm_smmuv3} cdevs, a QEMU
+ * process with one {@code arm-smmuv3,accel=on} ({@link SMMUv3Accel} and its guest
+ * {@link GuestSmmu}), the two devices plugged and unplugged by the program the way
+ * {@code vfio-pci} realize/unrealize does, and the properties' own view of the kernel.
+ */
+final class SmmuWorld {
+  static final String[] NAMES = {"smmu0", "smmu1"};
+  static final int[] DEVFNS = {0x8, 0x10};
+  final Host host;
+  final RecordingSyscalls rec;
+  final PayloadTap tap;
+  final Qemu qemu;
+  final IOMMUFDBackend be;
+  final VFIOAddressSpace space = new VFIOAddressSpace();
+  final MainLoop mainLoop;
+  final GuestSmmu guest;
+  final SMMUv3Accel accel;
+  final VFIODevice[] devices = new VFIODevice[2];
+  final String initialDump;
+  final KernelModel kernel;
+  final Violations violations;
+  /** Events the host queued on the vEVENTQ for the guest, not yet seen in the guest's queue. */
+  int eventsQueued;
+  /** Events the guest took from its queue so far. */
+  int eventsSeen;
+  /** The vEVENTQ the event counts are about (0: none), and the guest's drops before it. */
+  int countedVeventq;
+  int droppedBefore;
+  /** Drops already accounted for, and the events raised and not yet seen by the guest. */
+  int droppedChecked;
+  final java.util.List<long[]> expectedEvents = new java.util.ArrayList<>();
+  /** Whether an unplug went on after a failed re-attach (backend finding 17) in this try. */
+  boolean unsetFailed;
+  /** IDs whose refused destroy is the vIOMMU-pins-S2 finding. */
+  final java.util.Set<Integer> pinnedIds = new java.util.TreeSet<>();
+  /** QEMU's trace lines of the last step. */
+  List<String> stepLines = List.of();
+  int stderrSeen;
+  /** Each device's cdev fd and device ID of its last plug; the kind of its last guest STE. */
+  final int[] lastFds = {-1, -1};
+  final int[] lastDevids = {0, 0};
+  final int[] steKind = {-1, -1};
+  private int traceCursor;
+
+  SmmuWorld(long seed, Set<Finding> tolerated) {
+    host = Host.create(HostConfig.defaults().withDevices(List.of(
+        DeviceSpec.of(NAMES[0], "arm_smmuv3", Map.of()),
+        DeviceSpec.of(NAMES[1], "arm_smmuv3", Map.of()),
+        DeviceSpec.of("vf0", "mock", Map.of()))));
+    rec = new RecordingSyscalls(host.spawn());
+    tap = new PayloadTap(rec);
+    qemu = new Qemu(tap);
+    be = new IOMMUFDBackend(qemu, "iommufd0");
+    mainLoop = new MainLoop(qemu.libc());
+    guest = new GuestSmmu(qemu.stderr(), new SmmuTrace(qemu.trace()),
+        SplitMix64.stream(seed, "guest").nextLong());
+    accel = new SMMUv3Accel(qemu, guest, mainLoop);
+    // a plain VFIO device outside the vSMMU, bound first (so the vSMMU's devices do not get
+    // device ID 1, and the iommufd stays open across unplugs, as in a VM with more devices)
+    VFIODevice plain = new VFIODevice("vf0", be);
+    if (!VfioIommufd.iommufdCdevAttach("vf0", plain, new VFIOAddressSpace(), Errp.abort())) {
+      throw new IllegalStateException("VFIO could not attach vf0");
+    }
+    initialDump = host.stateDump();
+    kernel = new KernelModel(host, Map.of(), tap, Map.of());
+    violations = new Violations(tolerated);
+    traceCursor = qemu.trace().lines().size();
+  }
+
+  /** {@code vfio_realize}: the cdev attach (nesting parent), then {@code set_iommu_device}. */
+  boolean plug(int i) {
+    VFIODevice d = new VFIODevice(NAMES[i], be);
+    d.viommu = accel;
+    Errp err = Errp.local();
+    if (!VfioIommufd.iommufdCdevAttach(NAMES[i], d, space, err)) {
+      return false;
+    }
+    if (!accel.smmuv3AccelSetIommuDevice(DEVFNS[i], (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+      VfioIommufd.iommufdCdevDetach(d);
+      return false;
+    }
+    devices[i] = d;
+    lastFds[i] = d.fd;
+    lastDevids[i] = d.devid;
+    return true;
+  }
+
+  /** {@code vfio_exitfn}: {@code unset_iommu_device}, then the cdev detach. */
+  void unplug(int i) {
+    accel.smmuv3AccelUnsetIommuDevice(DEVFNS[i]);
+    VfioIommufd.iommufdCdevDetach(devices[i]);
+    devices[i] = null;
+  }
+
+  void observe() {
+    List<KernelCall> calls = kernel.advance(host);
+    List<String> lines = qemu.trace().lines();
+    List<String> fresh = lines.subList(traceCursor, lines.size());
+    List<String> all = new java.util.ArrayList<>(stepLines);
+    all.addAll(fresh);
+    stepLines = List.copyOf(all);
+    TraceCheck.check(fresh, calls, kernel.lastAnswers, false, violations);
+    traceCursor = lines.size();
+  }
+
+  /** The kernel attachment of device {@code i}'s RID, or null. */
+  Integer attached(int i) {
+    return devices[i] == null ? null : kernel.attach.get(KernelModel.key(devices[i].fd, 0));
+  }
+
+  /**
+   * The SMMU driver model raises a stage-1 translation fault for device {@code i}
+   * ({@code ArmSmmuV3.reportEvent}, the simulator's test hook; {@code Host} has no public
+   * accessor for it, so it is reached by reflection as the backend's {@code SmmuSim} does).
+   * Answers the errno name the hook returned, or "queued".
+   */
+  String translationFault(int i, long iova) {
+    try {
+      Field kf = Host.class.getDeclaredField("kernel");
+      kf.setAccessible(true);
+      Object kernelObj = kf.get(host);
+      Object devs = kernelObj.getClass().getMethod("devices").invoke(kernelObj);
+      Field bf = devs.getClass().getDeclaredField("byName");
+      bf.setAccessible(true);
+      Object dev = ((Map<?, ?>) bf.get(devs)).get(NAMES[i]);
+      Object driver = dev.getClass().getMethod("driver").invoke(dev);
+      Method m = driver.getClass().getMethod("reportEvent", dev.getClass(), long[].class);
+      Object r = m.invoke(driver, dev, new long[] {0x10, 1L << 35, iova, 0});
+      return r == null ? "queued" : r.toString();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot reach the SMMU model's reportEvent hook", e);
+    }
+  }
+}
