@@ -59,7 +59,7 @@ class BackendFindingsTest {
   @Test
   void iovaRangesFailure_onlyWarns_andTheAttachGoesOn() {
     Program.Run s = finds(true, Finding.IOVA_RANGES_FAILURE_ONLY_WARNS, 200,
-        BackendInvariants.POSTCONDITION, 2);
+        BackendInvariants.POSTCONDITION, 3);
     assertThat(s.steps().getLast().description()).startsWith("attach ");
     assertThat(s.failure().message()).contains("IOVA_RANGES failed");
   }
