@@ -21,14 +21,8 @@ class BackendFindingsTest {
     System.out.println(PropertyCheck.report(r));
     // the shrunk run's system calls as a scenario (properties/findings/ keeps a copy of each)
     assertThat(r.counterexample().transcript()).startsWith("@title \"strict-" + f + "\"");
-    try {
-      java.nio.file.Path dir = java.nio.file.Path.of("target", "backend-findings");
-      java.nio.file.Files.createDirectories(dir);
-      java.nio.file.Files.writeString(dir.resolve("backend." + f.name().toLowerCase() + ".scn"),
-          r.counterexample().transcript());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    org.iommufdsim.properties.suites.FindingFiles.matches(
+        "backend." + f.name().toLowerCase(java.util.Locale.ROOT), r.counterexample().transcript());
     assertThat(shrunk.failure().label()).isEqualTo(label);
     assertThat(shrunk.steps()).hasSizeLessThanOrEqualTo(maxSteps);
     return shrunk;

@@ -22,6 +22,8 @@ class SmmuAccelFindingsTest {
     assertThat(r.passed()).as("%s found within %d tries", f, maxTries).isFalse();
     Program.Run shrunk = r.counterexample().shrunk().run();
     System.out.println(PropertyCheck.report(r));
+    org.iommufdsim.properties.suites.FindingFiles.matches(
+        "smmu-accel." + f.name().toLowerCase(java.util.Locale.ROOT), r.counterexample().transcript());
     assertThat(shrunk.failure().label()).isEqualTo(f.label());
     assertThat(shrunk.failure().message()).startsWith(f.name() + ": ");
     assertThat(shrunk.steps().size()).isLessThanOrEqualTo(maxShrunkSteps);
