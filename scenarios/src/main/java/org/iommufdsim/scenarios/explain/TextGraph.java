@@ -66,11 +66,24 @@ public final class TextGraph {
         Node to = g.node(e.to()).orElseThrow();
         List<String> edgeWords = new ArrayList<>();
         edgeWords.add("->");
-        edgeWords.addAll(List.of(e.label().split(" ")));
+        edgeWords.addAll(labelWords(e.label()));
         edgeWords.add(target(to, n, g, manyContexts));
         wrap(sb, edgeWords, 4, 8, width);
       }
     }
+  }
+
+  /** An edge label's words, "PASID n" kept as one so a number never starts a line alone. */
+  static List<String> labelWords(String label) {
+    List<String> out = new ArrayList<>();
+    for (String w : label.split(" ")) {
+      if (!out.isEmpty() && out.getLast().equals("PASID")) {
+        out.set(out.size() - 1, "PASID " + w);
+      } else {
+        out.add(w);
+      }
+    }
+    return out;
   }
 
   /** The target's label, with its context when the name alone would be ambiguous. */
