@@ -15,7 +15,8 @@ import org.iommufdsim.sim.host.ObjectGraph.Node;
  * devices, nested HWPTs and vDEVICEs, paging HWPTs and vIOMMUs, IOASes and accesses, event
  * queues and HW queues. In a column, nodes are stacked in graph order (context, then ID), so a
  * node created later never moves one already drawn; only destroying a node moves those below
- * it up. All coordinates are integers and nothing depends on anything but the graph, so the
+ * it up. An edge between neighbouring columns is a curve; one that would pass under a box runs
+ * along its own lane below the nodes instead. All coordinates are integers and nothing depends on anything but the graph, so the
  * same graph always gives the same bytes.
  *
  * <p>Each node is a {@code <g class="node kind-...">} carrying {@code data-key} (the graph's
@@ -24,8 +25,12 @@ import org.iommufdsim.sim.host.ObjectGraph.Node;
  * ellipsis (the title keeps them whole).
  */
 public final class SvgGraph {
-  static final int BOX_W = 200;
-  static final int GAP = 100;
+  static final int BOX_W = 230;
+  static final int GAP = 90;
+  /** From one column's x to the next. */
+  static final int PITCH = BOX_W + GAP;
+  /** From one lane of long edges to the next. */
+  static final int LANE = 12;
   static final int MARGIN = 20;
   static final int HEADER = 24;
   static final int LINE = 14;
@@ -66,7 +71,7 @@ public final class SvgGraph {
     for (Node n : g.nodes()) {
       int col = column(n.kind());
       int h = 2 * PAD + LINE * (1 + n.fields().size());
-      boxes.add(new Box(n, col, MARGIN + col * (BOX_W + GAP), next[col], h));
+      boxes.add(new Box(n, col, MARGIN + col * PITCH, next[col], h));
       next[col] += h + ROW_GAP;
     }
     return boxes;
@@ -83,12 +88,17 @@ public final class SvgGraph {
   public static String render(ObjectGraph g, String idPrefix) {
     List<Box> boxes = layout(g);
     int width = 320;
-    int height = MARGIN * 2 + HEADER + LINE;
+    int bottom = MARGIN + HEADER + LINE;
     boolean[] used = new boolean[HEADERS.size()];
     for (Box b : boxes) {
       width = Math.max(width, b.x() + BOX_W + MARGIN);
-      height = Math.max(height, b.y() + b.h() + MARGIN);
+      bottom = Math.max(bottom, b.y() + b.h());
       used[b.col()] = true;
+    }
+    List<Route> routes = routes(g, boxes, bottom + LANE);
+    int height = bottom + MARGIN;
+    for (Route r : routes) {
+      height = Math.max(height, r.lowest() + MARGIN);
     }
     String marker = idPrefix + "arrow";
     StringBuilder sb = new StringBuilder();
@@ -107,21 +117,18 @@ public final class SvgGraph {
     }
     for (int c = 0; c < HEADERS.size(); c++) {
       if (used[c]) {
-        sb.append("<text class=\"header\" x=\"").append(MARGIN + c * (BOX_W + GAP))
+        sb.append("<text class=\"header\" x=\"").append(MARGIN + c * PITCH)
             .append("\" y=\"").append(MARGIN + 10).append("\">").append(text(HEADERS.get(c)))
             .append("</text>\n");
       }
     }
-    List<String[]> labels = new ArrayList<>();
     sb.append("<g class=\"edges\">\n");
-    List<Edge> seen = new ArrayList<>();
-    for (Edge e : g.edges()) {
-      Box from = box(boxes, e.from());
-      Box to = box(boxes, e.to());
-      int twin = (int) seen.stream().filter(s -> s.from().equals(e.from())
-          && s.to().equals(e.to())).count();
-      seen.add(e);
-      edge(sb, labels, e, from, to, twin * 10, marker);
+    for (Route r : routes) {
+      String rel = "rel-" + css(r.edge().relation().name());
+      sb.append("<g class=\"edge ").append(rel).append("\" data-from=\"")
+          .append(attr(r.edge().from())).append("\" data-to=\"").append(attr(r.edge().to()))
+          .append("\"><path d=\"").append(r.path()).append("\" marker-end=\"url(#")
+          .append(attr(marker)).append(")\"/></g>\n");
     }
     sb.append("</g>\n<g class=\"nodes\">\n");
     boolean manyContexts = g.nodes(Kind.CONTEXT).size() > 1;
@@ -129,11 +136,90 @@ public final class SvgGraph {
       node(sb, b, manyContexts);
     }
     sb.append("</g>\n<g class=\"edge-labels\">\n");
-    for (String[] l : labels) {
-      sb.append(l[0]);
+    for (Route r : routes) {
+      sb.append("<text class=\"edge-label rel-").append(css(r.edge().relation().name()))
+          .append("\" x=\"").append(r.labelX()).append("\" y=\"").append(r.labelY())
+          .append("\" text-anchor=\"middle\">").append(text(r.edge().label()))
+          .append("</text>\n");
     }
     sb.append("</g>\n</svg>\n");
     return sb.toString();
+  }
+
+  /** An edge's path (SVG path data), where its label goes, and the lowest y it reaches. */
+  record Route(Edge edge, String path, int labelX, int labelY, int lowest) {}
+
+  /**
+   * Every edge's route. Between neighbouring columns, or when no box of a column in between
+   * stands in the way, a curve; otherwise the edge runs down into the gap beside its source,
+   * along its own lane below every node, and up the gap beside its target, so it never passes
+   * under a box. Edges between the same two nodes are spread 10 apart.
+   */
+  static List<Route> routes(ObjectGraph g, List<Box> boxes, int firstLane) {
+    List<Route> out = new ArrayList<>();
+    int lanes = 0;
+    for (Edge e : g.edges()) {
+      Box from = box(boxes, e.from());
+      Box to = box(boxes, e.to());
+      int twin = (int) out.stream().filter(r -> r.edge().from().equals(e.from())
+          && r.edge().to().equals(e.to())).count();
+      int y1 = Math.min(from.midY() + twin * 10, from.y() + from.h() - 2);
+      int y2 = Math.min(to.midY() + twin * 10, to.y() + to.h() - 2);
+      if (from.col() == to.col()) {
+        out.add(sameColumn(e, from, to, y1, y2));
+      } else if (!blocked(boxes, from, to, y1, y2)) {
+        out.add(curve(e, from, to, y1, y2));
+      } else {
+        out.add(lane(e, from, to, y1, y2, firstLane + lanes * LANE, lanes));
+        lanes++;
+      }
+    }
+    return out;
+  }
+
+  private static Route sameColumn(Edge e, Box from, Box to, int y1, int y2) {
+    int x1 = from.x() + BOX_W;
+    int x2 = to.x() + BOX_W;
+    int bulge = x1 + 30 + Math.abs(y2 - y1) / 8;
+    String d = "M" + x1 + "," + y1 + " C" + bulge + "," + y1 + " " + bulge + "," + y2 + " " + x2
+        + "," + y2;
+    return new Route(e, d, bulge - 6, (y1 + y2) / 2, Math.max(y1, y2));
+  }
+
+  private static Route curve(Edge e, Box from, Box to, int y1, int y2) {
+    boolean forward = to.col() > from.col();
+    int x1 = forward ? from.x() + BOX_W : from.x();
+    int x2 = forward ? to.x() : to.x() + BOX_W;
+    int mid = (x1 + x2) / 2;
+    String d = "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2
+        + "," + y2;
+    return new Route(e, d, mid, (y1 + y2) / 2 - 3, Math.max(y1, y2));
+  }
+
+  private static Route lane(Edge e, Box from, Box to, int y1, int y2, int laneY, int lane) {
+    boolean forward = to.col() > from.col();
+    int x1 = forward ? from.x() + BOX_W : from.x();
+    int x2 = forward ? to.x() : to.x() + BOX_W;
+    int step = 12 + (lane % 5) * 8;
+    int gx1 = forward ? x1 + step : x1 - step;
+    int gx2 = forward ? x2 - step : x2 + step;
+    String d = "M" + x1 + "," + y1 + " H" + gx1 + " V" + laneY + " H" + gx2 + " V" + y2 + " H"
+        + x2;
+    return new Route(e, d, (gx1 + gx2) / 2, laneY - 3, laneY);
+  }
+
+  /** Whether a box in a column strictly between the two stands across the band of the edge. */
+  private static boolean blocked(List<Box> boxes, Box from, Box to, int y1, int y2) {
+    int lo = Math.min(from.col(), to.col());
+    int hi = Math.max(from.col(), to.col());
+    int top = Math.min(y1, y2) - 6;
+    int low = Math.max(y1, y2) + 6;
+    for (Box b : boxes) {
+      if (b.col() > lo && b.col() < hi && b.y() < low && b.y() + b.h() > top) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Box box(List<Box> boxes, String key) {
@@ -143,41 +229,6 @@ public final class SvgGraph {
       }
     }
     throw new IllegalArgumentException("edge to a node not in the graph: " + key);
-  }
-
-  private static void edge(StringBuilder sb, List<String[]> labels, Edge e, Box from, Box to,
-      int shift, String marker) {
-    int y1 = Math.min(from.midY() + shift, from.y() + from.h() - 2);
-    int y2 = Math.min(to.midY() + shift, to.y() + to.h() - 2);
-    int x1;
-    int x2;
-    String d;
-    int lx;
-    int ly;
-    if (from.col() == to.col()) {
-      x1 = from.x() + BOX_W;
-      x2 = to.x() + BOX_W;
-      int bulge = x1 + 40 + Math.abs(y2 - y1) / 8;
-      d = "M" + x1 + "," + y1 + " C" + bulge + "," + y1 + " " + bulge + "," + y2 + " " + x2
-          + "," + y2;
-      lx = bulge - 6;
-      ly = (y1 + y2) / 2;
-    } else {
-      boolean forward = to.col() > from.col();
-      x1 = forward ? from.x() + BOX_W : from.x();
-      x2 = forward ? to.x() : to.x() + BOX_W;
-      int mid = (x1 + x2) / 2;
-      d = "M" + x1 + "," + y1 + " C" + mid + "," + y1 + " " + mid + "," + y2 + " " + x2 + ","
-          + y2;
-      lx = mid;
-      ly = (y1 + y2) / 2 - 3;
-    }
-    String rel = "rel-" + css(e.relation().name());
-    sb.append("<g class=\"edge ").append(rel).append("\" data-from=\"").append(attr(e.from()))
-        .append("\" data-to=\"").append(attr(e.to())).append("\"><path d=\"").append(d)
-        .append("\" marker-end=\"url(#").append(attr(marker)).append(")\"/></g>\n");
-    labels.add(new String[] {"<text class=\"edge-label " + rel + "\" x=\"" + lx + "\" y=\"" + ly
-        + "\" text-anchor=\"middle\">" + text(e.label()) + "</text>\n"});
   }
 
   private static void node(StringBuilder sb, Box b, boolean manyContexts) {

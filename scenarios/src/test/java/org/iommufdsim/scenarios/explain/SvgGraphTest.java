@@ -59,15 +59,15 @@ class SvgGraphTest {
     Document d = parse(svg);
     Element root = d.getDocumentElement();
     assertThat(root.getLocalName()).isEqualTo("svg");
-    // columns are 300 apart from x=20: fds 0, context and devices 1, paging HWPTs 3, IOAS 4;
+    // columns are 320 apart from x=20: fds 0, context and devices 1, paging HWPTs 3, IOAS 4;
     // a column stacks from y=44; a box is 12 + 14 per line high, 18 apart
     assertThat(positions(d)).isEqualTo(Map.of(
         "p1.fd3", "translate(20,44)",
-        "c1", "translate(320,44)",
-        "c1.o2", "translate(320,88)",
-        "c1.o3", "translate(920,44)",
-        "c1.o1", "translate(1220,44)"));
-    assertThat(root.getAttribute("width")).isEqualTo("1440");
+        "c1", "translate(340,44)",
+        "c1.o2", "translate(340,88)",
+        "c1.o3", "translate(980,44)",
+        "c1.o1", "translate(1300,44)"));
+    assertThat(root.getAttribute("width")).isEqualTo("1550");
     assertThat(root.getAttribute("height")).isEqualTo("148");
     assertThat(edgeGroups(d)).containsExactly("p1.fd3->c1", "c1.o2->c1.o3", "c1.o2->c1.o3",
         "c1.o3->c1.o1");
