@@ -101,6 +101,32 @@ class GraphRenderersTest {
   }
 
   @Test
+  void text_twoContexts_aTargetInAnotherGroupNamesItsContext() {
+    ObjectGraph g = ObjectGraphTest.graphs("""
+        open "/dev/iommu" -> ok fd=$ictx2
+        IOMMU_IOAS_ALLOC -> ok out_ioas_id=$a
+        $ictx2: IOMMU_IOAS_ALLOC -> ok out_ioas_id=$b
+        $ictx2: IOMMU_FAULT_QUEUE_ALLOC -> ok out_fault_id=$f out_fault_fd=$ffd
+        """).getLast();
+    assertThat(TextGraph.render(g, 80)).isEqualTo("""
+        process 1
+          fd 3: file=/dev/iommu
+            -> fd of iommufd 1
+          fd 4: file=/dev/iommu
+            -> fd of iommufd 2
+          fd 5: file=anon_inode:[iommufd-pgfault]
+            -> fd of fault queue 2 of iommufd 2
+        iommufd context 1 (/dev/iommu, opened by pid 1)
+          iommufd 1: file=/dev/iommu opened_by=pid 1
+          IOAS 1: areas=0 mapped=0x0
+        iommufd context 2 (/dev/iommu, opened by pid 1)
+          iommufd 2: file=/dev/iommu opened_by=pid 1
+          IOAS 1: areas=0 mapped=0x0
+          fault queue 2: pending=0 awaiting_response=0
+        """);
+  }
+
+  @Test
   void text_widthBelowMinimum_isRefused() {
     assertThatThrownBy(() -> TextGraph.render(SMALL, 19))
         .isInstanceOf(IllegalArgumentException.class);
