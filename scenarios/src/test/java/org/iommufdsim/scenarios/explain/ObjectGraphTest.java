@@ -241,6 +241,23 @@ class ObjectGraphTest {
   }
 
   @Test
+  void vfioCompatIoas_isAnEdgeFromTheContext() {
+    List<ObjectGraph> gs = graphs("""
+        IOMMU_IOAS_ALLOC -> ok out_ioas_id=$ioas
+        IOMMU_VFIO_IOAS ioas_id=$ioas op=IOMMU_VFIO_IOAS_SET
+        """);
+    assertThat(dump(gs.getLast())).isEqualTo("""
+        group p1 process 1
+        group c1 iommufd context 1 (/dev/iommu, opened by pid 1)
+        node p1.fd3 FD "fd 3" [file=/dev/iommu]
+        node c1 CONTEXT "iommufd 1" [file=/dev/iommu opened_by=pid 1]
+        node c1.o1 IOAS "IOAS 1" [areas=0 mapped=0x0]
+        edge p1.fd3 -> c1 FD_OF "fd of"
+        edge c1 -> c1.o1 COMPAT_IOAS "VFIO compat IOAS"
+        """);
+  }
+
+  @Test
   void unboundDeviceFd_isANodeWithoutEdges() {
     List<ObjectGraph> gs = graphs("""
         @device vtd0 driver=intel_vtd

@@ -127,7 +127,12 @@ public final class GraphBuilder {
         new Field("mapped", U64.hex(mapped)));
   }
 
-  /** The IOMMU_HWPT_ALLOC_* flags the HWPT was made with, as the model keeps them. */
+  /**
+   * The IOMMU_HWPT_ALLOC_* flags the HWPT was made with, read back from what they left: NEST_PARENT
+   * and PASID are kept as such; DIRTY_TRACKING is the domain's dirty-tracking ops (drivers
+   * install them exactly when asked, and IOMMU_HWPT_SET_DIRTY_TRACKING checks the same ops);
+   * FAULT_ID_VALID is hwpt->fault.
+   */
   private static List<Field> hwptFields(HwPagetable h) {
     List<String> flags = new ArrayList<>();
     boolean dirtyOps = h.domain != null && h.domain.hasDirtyOps();
