@@ -241,6 +241,29 @@ class ObjectGraphTest {
   }
 
   @Test
+  void hwQueue_belongsToItsViommu_andPinsThroughAnInternalAccessOfTheParentsIoas()
+      throws java.io.IOException {
+    java.nio.file.Path f = Scn.moduleDir().resolve("conformance")
+        .resolve("iommufd_viommu.hw_queue.mock_viommu.scn");
+    // step 16 is the first HW_QUEUE_ALLOC that succeeds (ID 8; its access takes ID 9)
+    GraphSnapshots.At at = GraphSnapshots.at(Scn.parse(java.nio.file.Files.readString(f)), 16);
+    assertThat(at).isInstanceOf(GraphSnapshots.Taken.class);
+    String d = dump(((GraphSnapshots.Taken) at).graph());
+    assertThat(d).contains("""
+        node c1.o8 HW_QUEUE "HW queue 8" [type=IOMMU_HW_QUEUE_TYPE_SELFTEST index=0 \
+        base_addr=0x1000000 length=0x1000]
+        node c1.o9 ACCESS "access 9" [user=internal (HW queue) pinned_ranges=1]
+        """, """
+        edge c1.o6 -> c1.o5 NESTS_ON "nests on"
+        edge c1.o7 -> c1.o5 NESTS_ON "nests on"
+        edge c1.o7 -> c1.o6 ALLOCATED_ON "allocated on"
+        edge c1.o8 -> c1.o6 BELONGS_TO "belongs to"
+        edge c1.o8 -> c1.o9 PINS_THROUGH "pins through"
+        edge c1.o9 -> c1.o1 ACCESSES "accesses"
+        """);
+  }
+
+  @Test
   void vfioCompatIoas_isAnEdgeFromTheContext() {
     List<ObjectGraph> gs = graphs("""
         IOMMU_IOAS_ALLOC -> ok out_ioas_id=$ioas
