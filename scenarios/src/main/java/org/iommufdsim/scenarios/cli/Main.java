@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       FmtCommand.class,
       DemoCommand.class,
       QemuReplayCommand.class,
-      ExploreCommand.class
+      ExploreCommand.class,
+      GraphCommand.class
     })
 public final class Main implements Runnable {
   static final int PASSED = 0;
@@ -38,7 +39,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "Missing command: run, check, record, fmt, demo, qemu-replay or explore");
+        "Missing command: run, check, record, fmt, demo, qemu-replay, explore or graph");
   }
 
   public static void main(String[] args) {

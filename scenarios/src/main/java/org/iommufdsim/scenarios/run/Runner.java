@@ -46,6 +46,25 @@ public final class Runner {
    */
   public static RunReport run(Scenario s, boolean stopAtMismatch, UnaryOperator<Syscalls> wrap,
       Consumer<Host> onHost) {
+    return run(s, stopAtMismatch, wrap, onHost, (n, r) -> { });
+  }
+
+  /** Told after each step, before the next one runs (and before the process exits). */
+  @FunctionalInterface
+  public interface StepWatcher {
+    /**
+     * @param number the step's number, 1 for the first step of the file
+     * @param run what the step did
+     */
+    void afterStep(int number, StepRun run);
+  }
+
+  /**
+   * The same watched run, also told after each step: what {@code explain} and {@code graph}
+   * use to see the host between steps (its object graph after step N, say).
+   */
+  public static RunReport run(Scenario s, boolean stopAtMismatch, UnaryOperator<Syscalls> wrap,
+      Consumer<Host> onHost, StepWatcher watcher) {
     List<StepRun> runs = new ArrayList<>();
     Step current = null;
     try {
@@ -59,6 +78,7 @@ public final class Runner {
         current = st;
         StepRun r = step(m, st);
         runs.add(r);
+        watcher.afterStep(runs.size(), r);
         if (stopAtMismatch && !r.matched()) {
           break;
         }

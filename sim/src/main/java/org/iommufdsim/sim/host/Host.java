@@ -4,6 +4,7 @@ import java.util.List;
 import org.iommufdsim.sim.kernel.Invariants;
 import org.iommufdsim.sim.kernel.Kernel;
 import org.iommufdsim.sim.kernel.StateDump;
+import org.iommufdsim.sim.kernel.iommufd.GraphBuilder;
 
 /**
  * The simulated host: one kernel, its devices, and the processes that make system calls to
@@ -61,6 +62,15 @@ public final class Host {
    */
   public String stateDump() {
     return StateDump.dump(kernel);
+  }
+
+  /**
+   * The object graph of what the kernel holds right now: every live object of every iommufd
+   * context, the fds that reach them, and the references between them (see {@link
+   * ObjectGraph}). Reading it changes nothing.
+   */
+  public ObjectGraph objectGraph() {
+    return GraphBuilder.build(kernel);
   }
 
   /**

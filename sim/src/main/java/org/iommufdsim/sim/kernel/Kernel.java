@@ -19,6 +19,8 @@ public final class Kernel {
   private final Devices devices = new Devices(this);
   /** Live iommufd contexts in creation order (for invariant checks). */
   private final List<IommufdFile> contexts = new ArrayList<>();
+  /** How many contexts were ever opened: each context's ordinal, for explanations. */
+  private int contextsOpened;
   private long memSerial;
   private final org.iommufdsim.sim.kernel.drivers.MockIommu mock;
   private int nextGroupId;
@@ -79,8 +81,10 @@ public final class Kernel {
     return devices;
   }
 
-  public void registerContext(IommufdFile ctx) {
+  /** Registers a context just opened; returns its ordinal (1 for the first ever opened). */
+  public int registerContext(IommufdFile ctx) {
     contexts.add(ctx);
+    return ++contextsOpened;
   }
 
   public void unregisterContext(IommufdFile ctx) {

@@ -25,6 +25,7 @@ public final class IommufdFile extends KFile {
   /** ictx->groups: the iommufd_group of each IOMMU group with a bound device. */
   final java.util.TreeMap<Integer, IommufdGroup> groups = new java.util.TreeMap<>();
   private final boolean vfioCompatNode;
+  private final int serial;
   private AccountMode accountMode;
   private Ioas vfioIoas;
   /** mmap regions of this fd (ictx->mt_mmap): offset -> region. */
@@ -40,7 +41,12 @@ public final class IommufdFile extends KFile {
     this.creator = creator;
     this.vfioCompatNode = vfioCompatNode;
     this.accountMode = vfioCompatNode ? AccountMode.MM : AccountMode.USER;
-    kernel.registerContext(this);
+    this.serial = kernel.registerContext(this);
+  }
+
+  /** The context's ordinal on this kernel: 1 for the first /dev/iommu ever opened, and so on. */
+  public int serial() {
+    return serial;
   }
 
   public Kernel kernel() {
