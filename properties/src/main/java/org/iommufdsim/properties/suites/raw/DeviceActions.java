@@ -189,6 +189,15 @@ final class DeviceActions {
         long got = out(st, t, "pt_id");
         Ops.checkValue(d, e, "pt_id", got);
         applyAttach(st.model, dev, d, pt, got, (flags & 1) != 0 ? (int) pasid : -1);
+      } else if (o.equals("injected EFAULT") && dev != null && dev.bound() && e != null
+          && e.known() && e.errno() == null) {
+        // The attach (or replace) succeeded and only copying pt_id back failed:
+        // vfio_df_ioctl_attach_pt then detaches (out_detach), whatever was attached before.
+        if ((flags & 1) != 0) {
+          st.model.detachPasid(dev.ctx, dev, (int) pasid);
+        } else {
+          st.model.detachRid(dev.ctx, dev);
+        }
       }
       return o;
     });
