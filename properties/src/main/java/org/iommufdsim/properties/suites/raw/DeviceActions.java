@@ -189,10 +189,10 @@ final class DeviceActions {
         long got = out(st, t, "pt_id");
         Ops.checkValue(d, e, "pt_id", got);
         applyAttach(st.model, dev, d, pt, got, (flags & 1) != 0 ? (int) pasid : -1);
-      } else if (o.equals("injected EFAULT") && dev != null && dev.bound() && e != null
-          && e.known() && e.errno() == null) {
-        // The attach (or replace) succeeded and only copying pt_id back failed:
-        // vfio_df_ioctl_attach_pt then detaches (out_detach), whatever was attached before.
+      } else if (o.equals("injected EFAULT") && dev != null && dev.bound() && !bad) {
+        // With a good pointer the only fallible copy is pt_id's, back to user space, after
+        // the attach (or replace) succeeded: vfio_df_ioctl_attach_pt then detaches
+        // (out_detach), whatever was attached before, for every driver.
         if ((flags & 1) != 0) {
           st.model.detachPasid(dev.ctx, dev, (int) pasid);
         } else {
