@@ -15,6 +15,8 @@ import org.iommufdsim.sim.kernel.trace.Tracer;
 public final class Kernel {
   private final HostConfig config;
   private final Tracer tracer = new Tracer();
+  private final org.iommufdsim.sim.kernel.decide.Decider decider =
+      new org.iommufdsim.sim.kernel.decide.Decider();
   private final List<Task> tasks = new ArrayList<>();
   private final Devices devices = new Devices(this);
   /** Live iommufd contexts in creation order (for invariant checks). */
@@ -75,6 +77,25 @@ public final class Kernel {
     return tracer;
   }
 
+  private java.util.function.Consumer<Task> callListener;
+
+  /** Who hears of every finished system call (null: nobody). */
+  public void setCallListener(java.util.function.Consumer<Task> listener) {
+    callListener = listener;
+  }
+
+  /** A task's system call returned (its decision log is complete). */
+  public void callEnded(Task t) {
+    if (callListener != null) {
+      callListener.accept(t);
+    }
+  }
+
+  /** Where check sites record the path of the system call in progress. */
+  public org.iommufdsim.sim.kernel.decide.Decider decider() {
+    return decider;
+  }
+
   public Devices devices() {
     return devices;
   }
@@ -126,6 +147,7 @@ public final class Kernel {
   }
 
   void noteInjected(Task t, String point) {
+    decider.failNth(point);
     tracer.note("pid " + t.pid() + ": fail-nth fired at " + point);
   }
 }

@@ -30,12 +30,26 @@ public final class Syscall {
     this.task = task;
   }
 
+  /** A call begins: its checks record into the task's decision log. */
+  private void enter() {
+    task.enterCall();
+  }
+
+  /** A call ends: the log remembers what it answered. */
+  private SysResult done(SysResult r) {
+    task.decisions().end(r.errno(), r.reason());
+    kernel.callEnded(task);
+    return r;
+  }
+
   private SysResult traced(String text, SysResult r) {
+    done(r);
     kernel.tracer().line(() -> "pid " + task.pid() + ": " + text + " " + CallFormat.result(r));
     return r;
   }
 
   public SysResult open(String path) {
+    enter();
     return traced("open(\"" + path + "\")", doOpen(path));
   }
 
@@ -71,15 +85,21 @@ public final class Syscall {
   }
 
   public SysResult close(int fd) {
-    return traced("close(" + fd + ")", task.closeFd(fd)
-        ? SysResult.ok()
-        : SysResult.err(Errno.EBADF, "fd " + fd + " is not open"));
+    enter();
+    return traced("close(" + fd + ")", task.file(fd) == null ? badFd(fd) : closeOpen(fd));
+  }
+
+  private SysResult closeOpen(int fd) {
+    kernel.decider().pass(org.iommufdsim.sim.kernel.decide.SysCheck.FD_OPEN);
+    task.closeFd(fd);
+    return SysResult.ok();
   }
 
   public SysResult ioctl(int fd, long request, long arg) {
+    enter();
     KFile f = task.file(fd);
     if (!kernel.tracer().enabled()) {
-      return f == null ? badFd(fd) : f.ioctl(task, request, arg);
+      return done(f == null ? badFd(fd) : f.ioctl(task, request, arg));
     }
     String before = CallFormat.ioctlArgs(task, request, arg);
     SysResult r = f == null ? badFd(fd) : f.ioctl(task, request, arg);
@@ -89,6 +109,7 @@ public final class Syscall {
   }
 
   public SysResult read(int fd, long buf, long count) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
@@ -102,6 +123,7 @@ public final class Syscall {
   }
 
   public SysResult write(int fd, long buf, long count) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
@@ -115,6 +137,7 @@ public final class Syscall {
   }
 
   public SysResult poll(int fd, int events) {
+    enter();
     KFile f = task.file(fd);
     int always = 0x0008 | 0x0010; // POLLERR | POLLHUP are reported whatever was asked
     int revents = f == null ? 0x0020 : f.poll(task, events) & (events | always);
@@ -123,6 +146,7 @@ public final class Syscall {
   }
 
   public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+    enter();
     return traced(String.format("mmap(0x%x, 0x%x, 0x%x, 0x%x, %d, 0x%x)",
         addr, length, prot, flags, fd, offset), doMmap(addr, length, prot, flags, fd, offset));
   }
@@ -202,6 +226,7 @@ public final class Syscall {
   }
 
   public SysResult munmap(long addr, long length) {
+    enter();
     Errno e = task.mm().checkMunmap(addr, length);
     SysResult r;
     if (e != null) {
@@ -221,6 +246,7 @@ public final class Syscall {
   private static final int SETFL_MASK = 02000 | 04000 | 010000 | 020000 | 040000 | 01000000;
 
   public SysResult fcntl(int fd, int cmd, long arg) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
@@ -244,6 +270,7 @@ public final class Syscall {
   }
 
   public SysResult memfdCreate(String name, int flags) {
+    enter();
     SysResult r;
     if ((flags & ~MFD_VALID) != 0) {
       r = SysResult.err(Errno.EINVAL, "unknown MFD_ flags");
@@ -262,6 +289,7 @@ public final class Syscall {
   }
 
   public SysResult ftruncate(int fd, long length) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
@@ -278,6 +306,7 @@ public final class Syscall {
   }
 
   public SysResult failNth(int n) {
+    enter();
     SysResult r;
     if (n < 0) {
       r = SysResult.err(Errno.EINVAL, "fail-nth must not be negative");
@@ -289,11 +318,14 @@ public final class Syscall {
   }
 
   public void exit() {
+    enter();
     kernel.tracer().line(() -> "pid " + task.pid() + ": exit()");
     kernel.exit(task);
+    done(SysResult.ok());
   }
 
-  private static SysResult badFd(int fd) {
+  private SysResult badFd(int fd) {
+    kernel.decider().refuse(org.iommufdsim.sim.kernel.decide.SysCheck.FD_OPEN, true);
     return SysResult.err(Errno.EBADF, "fd " + fd + " is not open");
   }
 }

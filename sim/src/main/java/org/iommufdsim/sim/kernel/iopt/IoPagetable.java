@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iopt;
 
+import static org.iommufdsim.sim.kernel.decide.IoasCheck.*;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.RunCounts;
 import org.iommufdsim.sim.kernel.util.U64;
@@ -43,9 +46,18 @@ public final class IoPagetable {
   private long iovaAlignment = 1;
   private boolean disableLargePages;
 
+  private final Decider decider;
+
+  /** An io page table whose checks record into nothing (unit tests of the table alone). */
   public IoPagetable(long pageSize) {
+    this(pageSize, new Decider());
+  }
+
+  /** An io page table whose checks record into the kernel's {@code decider}. */
+  public IoPagetable(long pageSize, Decider decider) {
     this.pageSize = pageSize;
     this.hpageSize = 2L << 20;
+    this.decider = decider;
   }
 
   public long pageSize() {
@@ -124,7 +136,8 @@ public final class IoPagetable {
         return Errno.ENOMEM;
       }
     }
-    if ((length & (iovaAlignment - 1)) != 0 || length == 0) {
+    if (decider.refuse(IOPT_MAP_LENGTH, (length & (iovaAlignment - 1)) != 0 || length == 0,
+        length)) {
       return Errno.EINVAL;
     }
     long iova;
@@ -173,14 +186,15 @@ public final class IoPagetable {
 
   /** iopt_insert_area's checks. */
   private Errno checkInsert(IoptSlice s, long iova, int prot) {
-    if ((prot & IOMMU_WRITE) != 0 && !s.pages().writable()) {
+    if (decider.refuse(INSERT_WRITABLE, (prot & IOMMU_WRITE) != 0 && !s.pages().writable())) {
       return Errno.EPERM;
     }
     long pageOffset = s.startByte() % pageSize;
-    if ((pageOffset & (iovaAlignment - 1)) != 0) {
+    if (decider.refuse(INSERT_OFFSET, (pageOffset & (iovaAlignment - 1)) != 0, pageOffset)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, s.length() - 1) || U64.addOverflows(s.startByte(), s.length() - 1)) {
+    if (decider.refuse(INSERT_OVERFLOW, U64.addOverflows(iova, s.length() - 1)
+        || U64.addOverflows(s.startByte(), s.length() - 1))) {
       return Errno.EOVERFLOW;
     }
     return null;
@@ -198,17 +212,17 @@ public final class IoPagetable {
 
   /** iopt_check_iova: a FIXED_IOVA request. */
   private Errno checkIova(long iova, long length) {
-    if ((iova & (iovaAlignment - 1)) != 0) {
+    if (decider.refuse(CHECK_IOVA_ALIGNED, (iova & (iovaAlignment - 1)) != 0, iova)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(CHECK_IOVA_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
-    if (reserved.intersects(iova, last)) {
+    if (decider.refuse(CHECK_IOVA_RESERVED, reserved.intersects(iova, last))) {
       return Errno.EINVAL;
     }
-    if (firstArea(iova, last) != null) {
+    if (decider.refuse(CHECK_IOVA_EXISTS, firstArea(iova, last) != null)) {
       return Errno.EEXIST;
     }
     return null;
@@ -220,7 +234,7 @@ public final class IoPagetable {
    */
   Errno allocIova(long[] out, long addr, long length) {
     long pageOffset = addr % pageSize;
-    if (length == 0 || U64.ge(length, U64.MAX >>> 1)) {
+    if (decider.refuse(ALLOC_IOVA_LENGTH, length == 0 || U64.ge(length, U64.MAX >>> 1))) {
       return Errno.EOVERFLOW;
     }
     long align = addr == 0
@@ -229,7 +243,7 @@ public final class IoPagetable {
     if (U64.ge(align, hpageSize)) {
       align = hpageSize;
     }
-    if (U64.lt(align, iovaAlignment)) {
+    if (decider.refuse(ALLOC_IOVA_ALIGN, U64.lt(align, iovaAlignment), align)) {
       return Errno.EINVAL;
     }
     for (long[] window : allowedWindows(pageSize, U64.MAX - pageSize)) {
@@ -245,6 +259,7 @@ public final class IoPagetable {
           long[] h = {cursor};
           if (checkRange(h, holeLast, length, align, pageOffset)) {
             out[0] = h[0];
+            decider.pass(ALLOC_IOVA_SPACE);
             return null;
           }
         }
@@ -254,6 +269,7 @@ public final class IoPagetable {
         cursor = used[1] + 1;
       }
     }
+    decider.refused(ALLOC_IOVA_SPACE);
     return Errno.ENOSPC;
   }
 
@@ -348,10 +364,10 @@ public final class IoPagetable {
    * {@code [iova, iova+length-1]}; each slice holds a new reference on its pages.
    */
   public Errno getPages(Task task, long iova, long length, List<IoptSlice> out) {
-    if (length == 0) {
+    if (decider.refuse(GET_PAGES_LENGTH, length == 0)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(GET_PAGES_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
@@ -374,7 +390,7 @@ public final class IoPagetable {
       IoptArea n = areaAfter(a, last);
       a = n != null && n.iova() == cur ? n : null;
     }
-    if (!done) {
+    if (decider.refuse(GET_PAGES_CONTIGUOUS, !done)) {
       releaseSlices(out);
       return Errno.ENOENT;
     }
@@ -399,29 +415,34 @@ public final class IoPagetable {
    * the bytes removed either way.
    */
   public Errno unmapRange(long start, long last, AccessNotifier notifier, long[] unmapped) {
+    return unmapRange(start, last, notifier, unmapped, false);
+  }
+
+  private Errno unmapRange(long start, long last, AccessNotifier notifier, long[] unmapped,
+      boolean all) {
     Errno rc = Errno.ENOENT;
     long bytes = 0;
     int tries = 0;
     IoptArea a;
     while ((a = firstArea(start, last)) != null) {
-      if (a.numLocks > 0) {
+      if (decider.refuse(UNMAP_LOCKED, a.numLocks > 0)) {
         rc = Errno.EBUSY;
         unmapped[0] = bytes;
         return rc;
       }
-      if (U64.lt(a.iova(), start) || U64.gt(a.last(), last)) {
+      if (decider.refuse(UNMAP_SPLIT, U64.lt(a.iova(), start) || U64.gt(a.last(), last))) {
         unmapped[0] = bytes;
         return Errno.ENOENT;
       }
       if (a.numAccesses > 0) {
-        if (++tries > 100) {
+        if (decider.refuse(UNMAP_ACCESS, ++tries > 100)) {
           unmapped[0] = bytes;
           return Errno.EDEADLK;
         }
         start = a.iova();
         a.preventAccess = true;
         notifier.notifyUnmap(a.iova(), a.length());
-        if (a.numAccesses > 0) {
+        if (decider.refuse(UNMAP_ACCESS, a.numAccesses > 0)) {
           unmapped[0] = bytes;
           return Errno.EDEADLK;
         }
@@ -437,13 +458,16 @@ public final class IoPagetable {
     if (bytes != 0) {
       rc = null;
     }
+    if (!all) {
+      decider.refuse(UNMAP_NOTHING, bytes == 0);
+    }
     unmapped[0] = bytes;
     return rc;
   }
 
   /** iopt_unmap_all: an empty IOAS succeeds. */
   public Errno unmapAll(AccessNotifier notifier, long[] unmapped) {
-    Errno rc = unmapRange(0, U64.MAX, notifier, unmapped);
+    Errno rc = unmapRange(0, U64.MAX, notifier, unmapped, true);
     return rc == Errno.ENOENT ? null : rc;
   }
 
@@ -605,10 +629,12 @@ public final class IoPagetable {
    * new range hits a reserved range. The ranges were validated by the caller.
    */
   public Errno setAllowed(List<long[]> ranges) {
+    boolean hits = false;
     for (long[] r : ranges) {
-      if (reserved.intersects(r[0], r[1])) {
-        return Errno.EADDRINUSE;
-      }
+      hits |= reserved.intersects(r[0], r[1]);
+    }
+    if (decider.refuse(ALLOW_IOVAS_RESERVED_RANGE, hits)) {
+      return Errno.EADDRINUSE;
     }
     allowed.clear();
     for (long[] r : ranges) {
@@ -692,7 +718,7 @@ public final class IoPagetable {
     for (IommuDomain d : domains) {
       align = Math.max(align, d.minPageSize());
     }
-    if (align > iovaAlignment && !areasAligned(align)) {
+    if (decider.refuse(ALIGNMENT_AREAS, align > iovaAlignment && !areasAligned(align), align)) {
       return Errno.EADDRINUSE;
     }
     iovaAlignment = align;
@@ -704,7 +730,7 @@ public final class IoPagetable {
     if (disableLargePages) {
       return null;
     }
-    if (hasDomains && !areas.isEmpty()) {
+    if (decider.refuse(DISABLE_LARGE_DOMAINS, hasDomains && !areas.isEmpty())) {
       return Errno.EINVAL;
     }
     disableLargePages = true;

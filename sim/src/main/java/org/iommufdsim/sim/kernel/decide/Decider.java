@@ -1,0 +1,53 @@
+package org.iommufdsim.sim.kernel.decide;
+
+/**
+ * Where check sites record themselves: one per kernel, pointing at the decision log of the
+ * system call in progress (the model is single threaded, so there is exactly one, like
+ * {@code current}). Code that has no task at hand (the io page table, drivers) keeps a
+ * reference to the kernel's decider.
+ */
+public final class Decider {
+  private DecisionLog current = new DecisionLog();
+
+  /** Makes {@code log} the current call's log and empties it (a system call begins). */
+  public void begin(DecisionLog log) {
+    current = log;
+    log.clear();
+  }
+
+  /** The log calls record into now. */
+  public DecisionLog current() {
+    return current;
+  }
+
+  /**
+   * Records {@code check} as refused when {@code refuses} holds, as passed otherwise, and
+   * returns {@code refuses}: {@code if (d.refuse(C, bad)) return err(...)}.
+   */
+  public boolean refuse(Check check, boolean refuses) {
+    current.record(check, refuses);
+    return refuses;
+  }
+
+  /** As {@link #refuse(Check, boolean)}, remembering the value the check looked at. */
+  public boolean refuse(Check check, boolean refuses, long value) {
+    current.record(check, refuses, value);
+    return refuses;
+  }
+
+  /** Records {@code check} as passed (a check whose refusal is recorded elsewhere). */
+  public void pass(Check check) {
+    current.record(check, false);
+  }
+
+  /** Records {@code check} as refused and returns it, for sites that compute the errno. */
+  public Check refused(Check check) {
+    current.record(check, true);
+    return check;
+  }
+
+  /** An injected failure fired at {@code point} (fail-nth). */
+  public void failNth(String point) {
+    current.recordFailNth(point);
+  }
+}

@@ -1,0 +1,184 @@
+package org.iommufdsim.sim.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.iommufdsim.sim.uapi.Errno;
+import org.iommufdsim.sim.uapi.Uapi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A system call's decision path is the kernel's checks in the kernel's order, ending at the
+ * one that decided; the expected paths are written from main.c, ioas.c and io_pagetable.c.
+ */
+class DecisionPathTest {
+  private final Cprog c = new Cprog();
+
+  @AfterEach
+  void invariantsHold() {
+    assertThat(c.host.checkInvariants()).isEmpty();
+  }
+
+  /** "ID ok" or "ID -> ERRNO", one per decision. */
+  static List<String> path(List<Decision> ds) {
+    return ds.stream().map(d -> d.checkId() + (d.refused() ? " -> " + d.errno() : " ok")).toList();
+  }
+
+  private List<String> last() {
+    return path(c.p.lastDecisions());
+  }
+
+  private int ioas() {
+    return (int) c.ioctl("IOMMU_IOAS_ALLOC", Map.of()).out("out_ioas_id");
+  }
+
+  @Test
+  void ioasAlloc_success_passesDispatcherThenHandlerThenRespond() {
+    assertThat(c.ioctl("IOMMU_IOAS_ALLOC", Map.of()).ok()).isTrue();
+    assertThat(last()).containsExactly(
+        "DISPATCH_SIZE_READABLE ok", "DISPATCH_KNOWN_IOCTL ok", "DISPATCH_MIN_SIZE ok",
+        "DISPATCH_STRUCT_READABLE ok", "IOAS_ALLOC_FLAGS ok", "OBJECT_ID_SPACE ok",
+        "UCMD_COPY_TO_USER ok");
+  }
+
+  @Test
+  void sizeZero_stopsAtTheDispatchersMinimumSize() {
+    long arg = c.alloc(64);
+    SysResult r = c.p.ioctl(c.iommufd, Uapi.ioctl("IOMMU_IOAS_ALLOC").orElseThrow().request(),
+        arg);
+    assertThat(r.errno()).isEqualTo(Errno.EINVAL);
+    assertThat(last()).containsExactly("DISPATCH_SIZE_READABLE ok", "DISPATCH_KNOWN_IOCTL ok",
+        "DISPATCH_MIN_SIZE -> EINVAL");
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.function()).isEqualTo("iommufd_fops_ioctl");
+    assertThat(d.detail()).contains("0x0");
+  }
+
+  @Test
+  void unknownIommufdNumber_isEnottyAfterTheSizeWasRead() {
+    long arg = c.alloc(64);
+    long request = (0x3bL << 8) | 0x9f;  // _IO(';', 0x9f): a hole in the table
+    assertThat(c.p.ioctl(c.iommufd, request, arg).errno()).isEqualTo(Errno.ENOTTY);
+    assertThat(last()).containsExactly("DISPATCH_SIZE_READABLE ok",
+        "DISPATCH_KNOWN_IOCTL -> ENOTTY");
+  }
+
+  @Test
+  void nonZeroTail_isE2big() {
+    var def = Uapi.ioctl("IOMMU_IOAS_ALLOC").orElseThrow();
+    long arg = c.alloc(64);
+    byte[] b = new byte[24];
+    b[0] = 24;
+    b[20] = 1;
+    c.p.memory().store(arg, b);
+    assertThat(c.p.ioctl(c.iommufd, def.request(), arg).errno()).isEqualTo(Errno.E2BIG);
+    assertThat(last()).containsExactly("DISPATCH_SIZE_READABLE ok", "DISPATCH_KNOWN_IOCTL ok",
+        "DISPATCH_MIN_SIZE ok", "DISPATCH_TAIL_READABLE ok", "DISPATCH_TAIL_ZERO -> E2BIG");
+  }
+
+  @Test
+  void ioasMap_unknownFlag_stopsAtTheFlagsCheckAfterReserved() {
+    int id = ioas();
+    assertThat(c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", (long) id, "flags", 0x10L,
+        "user_va", c.mmap(4096), "length", 4096L)).errno()).isEqualTo(Errno.EOPNOTSUPP);
+    assertThat(last()).endsWith("DISPATCH_STRUCT_READABLE ok", "MAP_RESERVED ok",
+        "MAP_FLAGS -> EOPNOTSUPP");
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.function()).isEqualTo("iommufd_ioas_map");
+    assertThat(d.detail()).endsWith("= 0x10)");
+  }
+
+  @Test
+  void ioasMap_fixedIovaOverAnArea_isEexistFromIoptCheckIova() {
+    int id = ioas();
+    long va = c.mmap(2 * 4096);
+    Map<String, Long> m = Map.of("ioas_id", (long) id, "flags", 1L | 2 | 4, "user_va", va,
+        "length", 4096L, "iova", 0x10000L);
+    assertThat(c.ioctl("IOMMU_IOAS_MAP", m).ok()).isTrue();
+    assertThat(last()).endsWith("MAP_RESERVED ok", "MAP_FLAGS ok", "MAP_ULONG_MAX ok",
+        "MAP_PROT ok", "MAP_LOOKUP ok", "MAP_USER_VA_OVERFLOW ok", "MAP_LENGTH ok",
+        "IOPT_MAP_LENGTH ok", "CHECK_IOVA_ALIGNED ok", "CHECK_IOVA_OVERFLOW ok",
+        "CHECK_IOVA_RESERVED ok", "CHECK_IOVA_EXISTS ok", "INSERT_WRITABLE ok",
+        "INSERT_OFFSET ok", "INSERT_OVERFLOW ok", "UCMD_COPY_TO_USER ok");
+    assertThat(c.ioctl("IOMMU_IOAS_MAP", m).errno()).isEqualTo(Errno.EEXIST);
+    assertThat(last()).endsWith("CHECK_IOVA_RESERVED ok", "CHECK_IOVA_EXISTS -> EEXIST");
+  }
+
+  @Test
+  void ioasUnmap_ofNothing_isEnoentAtTheEndOfTheRangeWalk() {
+    int id = ioas();
+    assertThat(c.ioctl("IOMMU_IOAS_UNMAP", Map.of("ioas_id", (long) id, "iova", 0x1000L,
+        "length", 0x1000L)).errno()).isEqualTo(Errno.ENOENT);
+    assertThat(last()).endsWith("UNMAP_LOOKUP ok", "UNMAP_ULONG_MAX ok", "UNMAP_LENGTH ok",
+        "UNMAP_OVERFLOW ok", "UNMAP_NOTHING -> ENOENT");
+  }
+
+  @Test
+  void lookupOfAMissingIoas_isEnoentWithTheIdKept() {
+    assertThat(c.ioctl("IOMMU_IOAS_UNMAP", Map.of("ioas_id", 7L, "iova", 0x1000L,
+        "length", 0x1000L)).errno()).isEqualTo(Errno.ENOENT);
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.checkId()).isEqualTo("UNMAP_LOOKUP");
+    assertThat(d.subject()).isEqualTo("ioas_id");
+    assertThat(d.detail()).endsWith("(ioas_id = 0x7)");
+  }
+
+  @Test
+  void destroyOfAnIoasInUse_isEbusyAfterTheLookup() {
+    assertThat(c.ioctl("IOMMU_DESTROY", Map.of("id", 5L)).errno()).isEqualTo(Errno.ENOENT);
+    assertThat(last()).endsWith("DISPATCH_STRUCT_READABLE ok", "DESTROY_LOOKUP -> ENOENT");
+  }
+
+  @Test
+  void failNth_isTheDecisionWhereItFired() {
+    c.p.failNth(1);
+    assertThat(c.ioctl("IOMMU_IOAS_ALLOC", Map.of()).errno()).isEqualTo(Errno.ENOMEM);
+    assertThat(last()).endsWith("IOAS_ALLOC_FLAGS ok", "FAIL_NTH -> ENOMEM");
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.function()).isEqualTo("kzalloc(ioas)");
+    assertThat(d.detail()).isEqualTo("fail-nth fired at kzalloc(ioas)");
+  }
+
+  @Test
+  void badFd_isDecidedByFdget() {
+    assertThat(c.p.ioctl(99, 0x3b81, 0).errno()).isEqualTo(Errno.EBADF);
+    assertThat(last()).containsExactly("FD_OPEN -> EBADF");
+    assertThat(c.p.close(99).errno()).isEqualTo(Errno.EBADF);
+    assertThat(last()).containsExactly("FD_OPEN -> EBADF");
+  }
+
+  @Test
+  void allowIovas_loopPassesFoldIntoOneDecisionWithACount() {
+    int id = ioas();
+    long arr = c.alloc(48);
+    byte[] b = new byte[48];
+    long[] r = {0x1000, 0x1fff, 0x3000, 0x3fff, 0x5000, 0x5fff};
+    for (int i = 0; i < 6; i++) {
+      for (int k = 0; k < 8; k++) {
+        b[i * 8 + k] = (byte) (r[i] >>> (8 * k));
+      }
+    }
+    c.p.memory().store(arr, b);
+    assertThat(c.ioctl("IOMMU_IOAS_ALLOW_IOVAS", Map.of("ioas_id", (long) id, "num_iovas", 3L,
+        "allowed_iovas", arr)).ok()).isTrue();
+    List<Decision> ds = c.p.lastDecisions();
+    assertThat(path(ds)).endsWith("ALLOW_IOVAS_LOOKUP ok", "ALLOW_IOVAS_READ ok",
+        "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_READ ok",
+        "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_READ ok",
+        "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_RESERVED_RANGE ok");
+  }
+
+  @Test
+  void listener_hearsEveryCallWithItsPath() {
+    List<CallPath> heard = new java.util.ArrayList<>();
+    c.host.onDecisions(heard::add);
+    c.p.close(42);
+    c.host.onDecisions(null);
+    c.p.close(43);
+    assertThat(heard).hasSize(1);
+    assertThat(heard.getFirst().errno()).isEqualTo(Errno.EBADF);
+    assertThat(heard.getFirst().decidingCheck().checkId()).isEqualTo("FD_OPEN");
+  }
+}
