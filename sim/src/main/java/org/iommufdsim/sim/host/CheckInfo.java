@@ -9,7 +9,8 @@ import org.iommufdsim.sim.uapi.Errno;
  * @param id stable identifier, unique in the catalogue
  * @param function the kernel function the check mirrors
  * @param subject the field or condition it looks at
- * @param errno what it answers when it refuses; null for fail-nth, whose errno is the site's
+ * @param errno what it answers when it refuses; null when the site chooses (fail-nth, a
+ *     driver op: the decision then carries the errno)
  * @param explanation one line on the rule, in kernel vocabulary
  */
 public record CheckInfo(String id, String function, String subject, Errno errno,

@@ -23,7 +23,7 @@ final class Decisions {
     boolean explained = result == null;
     if (result != null) {
       for (int i = log.size() - 1; i >= 0; i--) {
-        if (log.refused(i) && decides(log.check(i), result)) {
+        if (log.refused(i) && decides(log, i, result)) {
           end = i + 1;
           explained = true;
           break;
@@ -41,20 +41,27 @@ final class Decisions {
     return List.copyOf(out);
   }
 
-  private static boolean decides(Check c, Errno result) {
-    return c == SysCheck.FAIL_NTH || c.errno() == result;
+  private static boolean decides(DecisionLog log, int i, Errno result) {
+    Errno chosen = log.chosenErrno(i);
+    if (chosen != null) {
+      return chosen == result;
+    }
+    Check c = log.check(i);
+    return c == SysCheck.FAIL_NTH || c.errno() == null || c.errno() == result;
   }
 
   private static Decision decision(DecisionLog log, int i, Errno result) {
     Check c = log.check(i);
     boolean refused = log.refused(i);
-    Errno errno = !refused ? null : c.errno() != null ? c.errno()
-        : result != null ? result : Errno.ENOMEM;
+    Errno errno = !refused ? null : log.chosenErrno(i) != null ? log.chosenErrno(i)
+        : c.errno() != null ? c.errno() : result != null ? result : Errno.ENOMEM;
     String detail;
     String function = c.function();
     if (c == SysCheck.FAIL_NTH) {
-      detail = "fail-nth fired at " + log.failPoint(i);
-      function = log.failPoint(i);
+      detail = "fail-nth fired at " + log.note(i);
+      function = log.note(i);
+    } else if (log.note(i) != null) {
+      detail = c.explanation() + ": " + log.note(i);
     } else if (log.hasValue(i)) {
       detail = c.explanation() + " (" + c.subject() + " = " + U64.hex(log.value(i)) + ")";
     } else {

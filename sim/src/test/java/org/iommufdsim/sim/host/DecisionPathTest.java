@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.iommufdsim.sim.uapi.Errno;
+import org.iommufdsim.sim.uapi.IommufdUapi;
 import org.iommufdsim.sim.uapi.Uapi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,48 @@ class DecisionPathTest {
         "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_READ ok",
         "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_READ ok",
         "ALLOW_IOVAS_ORDER ok", "ALLOW_IOVAS_OVERLAP ok", "ALLOW_IOVAS_RESERVED_RANGE ok");
+  }
+
+  private int mockDevice() {
+    long stdevId = c.test("IOMMU_TEST_OP_MOCK_DOMAIN", Map.of("id", (long) ioas())).out(
+        "mock_domain.out_idev_id");
+    return (int) stdevId;
+  }
+
+  @Test
+  void hwptAlloc_nestParentWithFaultIdValid_stopsAtTheFaultRuleAfterTheEarlierChecksPassed() {
+    int dev = mockDevice();
+    int ioas = ioas();
+    long nestParent = IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
+    long faultIdValid = IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID;
+    assertThat(c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", (long) dev, "pt_id", (long) ioas,
+        "flags", nestParent | faultIdValid)).errno()).isEqualTo(Errno.EOPNOTSUPP);
+    assertThat(last()).containsExactly("DISPATCH_SIZE_READABLE ok", "DISPATCH_KNOWN_IOCTL ok",
+        "DISPATCH_MIN_SIZE ok", "DISPATCH_STRUCT_READABLE ok", "HWPT_ALLOC_RESERVED ok",
+        "HWPT_ALLOC_DATA_LEN ok", "HWPT_ALLOC_DEV_LOOKUP ok", "HWPT_ALLOC_PT_LOOKUP ok",
+        "HWPT_ALLOC_PT_TYPE ok", "HWPT_PAGING_FLAGS ok", "HWPT_PAGING_DIRTY ok",
+        "HWPT_PAGING_FAULT_NEST_PARENT -> EOPNOTSUPP");
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.function()).isEqualTo("iommufd_hwpt_paging_alloc");
+    assertThat(d.subject()).isEqualTo("FAULT_ID_VALID && NEST_PARENT");
+  }
+
+  @Test
+  void hwptAlloc_faultIdValidWithoutAFault_isEnoentAtTheFaultLookup() {
+    int dev = mockDevice();
+    int ioas = ioas();
+    assertThat(c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", (long) dev, "pt_id", (long) ioas,
+        "flags", IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID, "fault_id", 77L)).errno()).isEqualTo(Errno.ENOENT);
+    List<String> p = last();
+    assertThat(p).contains("HWPT_PAGING_FAULT_NEST_PARENT ok", "DRIVER_DOMAIN_ALLOC_PAGING ok");
+    assertThat(p.getLast()).isEqualTo("HWPT_ALLOC_FAULT_LOOKUP -> ENOENT");
+    assertThat(c.p.lastDecisions().getLast().detail()).endsWith("(fault_id = 0x4d)");
+  }
+
+  @Test
+  void readingAnIommufd_isRefusedByVfsRead() {
+    assertThat(c.p.read(c.iommufd, c.alloc(8), 8).errno()).isEqualTo(Errno.EINVAL);
+    assertThat(last()).containsExactly("FILE_READ -> EINVAL");
   }
 
   @Test

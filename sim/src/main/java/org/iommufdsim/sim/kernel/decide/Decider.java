@@ -46,6 +46,20 @@ public final class Decider {
     return check;
   }
 
+  /**
+   * A step whose errno a callee chose (a driver op, a helper that answers several errnos):
+   * records {@code check} as refused with that errno and the callee's reason, or as passed
+   * when {@code errno} is null; returns whether it refused.
+   */
+  public boolean refuseWith(Check check, org.iommufdsim.sim.uapi.Errno errno, String reason) {
+    if (errno == null) {
+      current.record(check, false);
+      return false;
+    }
+    current.recordChosen(check, errno, reason);
+    return true;
+  }
+
   /** An injected failure fired at {@code point} (fail-nth). */
   public void failNth(String point) {
     current.recordFailNth(point);

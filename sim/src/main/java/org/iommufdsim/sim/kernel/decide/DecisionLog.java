@@ -18,7 +18,8 @@ public final class DecisionLog {
   private boolean[] refused = new boolean[8];
   private int[] times = new int[8];
   private long[] values = new long[8];
-  private String[] failPoints = new String[8];
+  private String[] notes = new String[8];
+  private Errno[] errnos = new Errno[8];
   private int size;
   private int elided;
   private Errno resultErrno;
@@ -26,7 +27,8 @@ public final class DecisionLog {
   private boolean ended;
 
   void clear() {
-    Arrays.fill(failPoints, 0, size, null);
+    Arrays.fill(notes, 0, size, null);
+    Arrays.fill(errnos, 0, size, null);
     size = 0;
     elided = 0;
     resultErrno = null;
@@ -52,7 +54,18 @@ public final class DecisionLog {
     refused[at] = refuses;
     times[at] = 1;
     values[at] = value;
-    failPoints[at] = null;
+    notes[at] = null;
+    errnos[at] = null;
+  }
+
+  void recordChosen(Check c, Errno errno, String reason) {
+    int at = slot(true);
+    checks[at] = c;
+    refused[at] = true;
+    times[at] = 1;
+    values[at] = NO_VALUE;
+    notes[at] = reason;
+    errnos[at] = errno;
   }
 
   void recordFailNth(String point) {
@@ -61,7 +74,8 @@ public final class DecisionLog {
     refused[at] = true;
     times[at] = 1;
     values[at] = NO_VALUE;
-    failPoints[at] = point;
+    notes[at] = point;
+    errnos[at] = null;
   }
 
   private int slot(boolean refuses) {
@@ -79,7 +93,8 @@ public final class DecisionLog {
       refused = Arrays.copyOf(refused, n);
       times = Arrays.copyOf(times, n);
       values = Arrays.copyOf(values, n);
-      failPoints = Arrays.copyOf(failPoints, n);
+      notes = Arrays.copyOf(notes, n);
+      errnos = Arrays.copyOf(errnos, n);
     }
     return size++;
   }
@@ -115,9 +130,17 @@ public final class DecisionLog {
     return values[i];
   }
 
-  /** The fallible point of a {@link SysCheck#FAIL_NTH} entry, else null. */
-  public String failPoint(int i) {
-    return failPoints[i];
+  /**
+   * The fallible point of a {@link SysCheck#FAIL_NTH} entry, the callee's reason of a refusal
+   * whose errno the callee chose, else null.
+   */
+  public String note(int i) {
+    return notes[i];
+  }
+
+  /** The errno a callee chose for this refusal (a driver op), else null. */
+  public Errno chosenErrno(int i) {
+    return errnos[i];
   }
 
   /** Passed checks not kept because the log was full. */

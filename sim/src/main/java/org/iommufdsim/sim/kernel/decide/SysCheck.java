@@ -10,6 +10,10 @@ public enum SysCheck implements Check {
       "the armed fail-nth counter reached this fallible point, so it fails as if out of memory"
           + " or faulting"),
   FD_OPEN("fdget", "fd", EBADF, "the fd is not open in this process"),
+  FILE_IOCTL("vfs_ioctl", "file->f_op->unlocked_ioctl", ENOTTY,
+      "this kind of file takes no such ioctl"),
+  FILE_READ("vfs_read", "file->f_op->read", EINVAL, "this kind of file cannot be read"),
+  FILE_WRITE("vfs_write", "file->f_op->write", EINVAL, "this kind of file cannot be written"),
   UCMD_COPY_TO_USER("copy_to_user", "user buffer", EFAULT,
       "the kernel writes results back into the caller's buffer; it must be writable"),
   OBJECT_ID_SPACE("_iommufd_object_alloc", "xa_alloc in xa_limit_31b", EBUSY,

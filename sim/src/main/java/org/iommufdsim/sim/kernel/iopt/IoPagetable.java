@@ -10,6 +10,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.HwptCheck;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.RunCounts;
 import org.iommufdsim.sim.kernel.util.U64;
@@ -562,10 +563,11 @@ public final class IoPagetable {
    */
   public Errno addDomain(Task task, IommuDomain d) {
     long newAlign = Math.max(d.minPageSize(), iovaAlignment);
-    if (newAlign > pageSize) {
+    if (decider.refuse(HwptCheck.ADD_DOMAIN_PAGE_SIZE, newAlign > pageSize, d.minPageSize())) {
       return Errno.EINVAL;
     }
-    if (newAlign != iovaAlignment && !areasAligned(newAlign)) {
+    if (decider.refuse(HwptCheck.ADD_DOMAIN_ALIGNMENT,
+        newAlign != iovaAlignment && !areasAligned(newAlign), newAlign)) {
       return Errno.EADDRINUSE;
     }
     Errno e = null;
@@ -645,7 +647,8 @@ public final class IoPagetable {
 
   /** iopt_reserve_iova. */
   public Errno reserve(Task task, long start, long last, Object owner) {
-    if (firstArea(start, last) != null || allowedIntersects(start, last)) {
+    if (decider.refuse(HwptCheck.RESERVE_IOVA_BUSY,
+        firstArea(start, last) != null || allowedIntersects(start, last), start)) {
       return Errno.EADDRINUSE;
     }
     if (task != null && task.shouldFail("kzalloc(iopt_reserved)")) {
