@@ -214,6 +214,45 @@ class DecisionPathTest {
   }
 
   @Test
+  void vfioAttach_beforeBind_isRefusedByTheCdevAndAPasidAttachNeedsAPasidCompatibleHwpt() {
+    Host host = Host.create(HostConfig.defaults().withDevices(
+        List.of(DeviceSpec.of("dev0", "mock", Map.of("pasid_bits", "20")))));
+    Cprog k = new Cprog(host);
+    int devFd = (int) k.p.open("/dev/vfio/devices/dev0").value();
+    var attach = org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_ATTACH_IOMMUFD_PT;
+    var bind = org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_IOMMUFD;
+    long a = k.alloc(32);
+    assertThat(k.p.ioctl(devFd, attach.request(), a).errno()).isEqualTo(Errno.EINVAL);
+    assertThat(path(k.p.lastDecisions())).containsExactly("VFIO_BOUND -> EINVAL");
+
+    long b = vfioArg(k, bind.struct(), Map.of("argsz", 24L, "iommufd", (long) k.iommufd));
+    assertThat(k.p.ioctl(devFd, bind.request(), b).isOk()).isTrue();
+    assertThat(path(k.p.lastDecisions())).containsExactly("VFIO_COPY_IN ok", "BIND_ARGSZ ok",
+        "BIND_FLAGS ok",
+        "BIND_ONCE ok", "BIND_FD ok", "BIND_FD_TYPE ok", "BIND_DMA_OWNER ok",
+        "OBJECT_ID_SPACE ok", "VFIO_COPY_OUT ok");
+    int ioas = (int) k.ioctl("IOMMU_IOAS_ALLOC", Map.of()).out("out_ioas_id");
+    long at = vfioArg(k, attach.struct(), Map.of("argsz", 20L, "flags", 1L, "pasid", 5L,
+        "pt_id", (long) ioas));
+    assertThat(k.p.ioctl(devFd, attach.request(), at).errno()).isEqualTo(Errno.EINVAL);
+    List<String> p = path(k.p.lastDecisions());
+    assertThat(p).startsWith("VFIO_BOUND ok", "VFIO_COPY_IN ok", "ATTACH_ARGSZ ok",
+        "ATTACH_FLAGS ok", "ATTACH_PASID_ARGSZ ok", "VFIO_COPY_IN ok", "ATTACH_PT_LOOKUP ok");
+    assertThat(p.getLast()).isEqualTo("ATTACH_PASID_COMPAT -> EINVAL");
+    k.p.exit();
+    assertThat(host.checkInvariants()).isEmpty();
+  }
+
+  /** A VFIO struct (argsz first, no size field) laid out in the program's memory. */
+  private static long vfioArg(Cprog k, org.iommufdsim.sim.uapi.CStruct s, Map<String, Long> f) {
+    byte[] b = s.newBuffer();
+    f.forEach((name, v) -> s.field(name).set(b, v));
+    long addr = k.alloc(b.length);
+    k.p.memory().store(addr, b);
+    return addr;
+  }
+
+  @Test
   void listener_hearsEveryCallWithItsPath() {
     List<CallPath> heard = new java.util.ArrayList<>();
     c.host.onDecisions(heard::add);
