@@ -4,9 +4,61 @@ import static org.iommufdsim.sim.uapi.Errno.*;
 
 import org.iommufdsim.sim.uapi.Errno;
 
-/** placeholder */
+/**
+ * The selftest ops of IOMMU_TEST_CMD (selftest.c), as far as the simulator instruments them
+ * (the access and mock-check ops record only their lookups and the shared checks they reach).
+ */
 public enum TestCheck implements Check {
-  ;
+  TEST_OP("iommufd_test", "op", EOPNOTSUPP,
+      "the selftest op is unknown (or not modelled by the simulator)"),
+  TEST_ADD_RESERVED_LENGTH("iommufd_test_add_reserved", "add_reserved.length", EINVAL,
+      "an empty range cannot be reserved"),
+  TEST_ADD_RESERVED_OVERFLOW("iommufd_test_add_reserved", "start + length - 1", EOVERFLOW,
+      "the range wraps around"),
+  TEST_ADD_RESERVED_LOOKUP("iommufd_test_add_reserved", "id", ENOENT,
+      "id does not name an IOAS"),
+  TEST_MEMORY_LIMIT("iommufd_test", "memory_limit.limit", EINVAL,
+      "the temporary memory limit must be at least 12 bytes"),
+  TEST_MOCK_DEV_FLAGS("iommufd_test_mock_domain", "dev_flags", EINVAL,
+      "only MOCK_FLAGS_DEVICE_NO_DIRTY and MOCK_FLAGS_DEVICE_PASID are defined"),
+  TEST_SELFTEST_LOOKUP("iommufd_test_get_selftest_obj", "id", ENOENT,
+      "id does not name a selftest device"),
+  TEST_PASID_CHECK_NONE("iommufd_test_pasid_check_hwpt", "attached domain with hwpt_id 0",
+      EINVAL, "hwpt_id 0 asks that nothing be attached at the PASID"),
+  TEST_PASID_CHECK_LOOKUP("iommufd_test_pasid_check_hwpt", "hwpt_id", ENOENT,
+      "hwpt_id names no object"),
+  TEST_PASID_CHECK_TYPE("iommufd_test_pasid_check_hwpt", "type of hwpt_id", EINVAL,
+      "hwpt_id does not name a HWPT"),
+  TEST_PASID_CHECK_MATCH("iommufd_test_pasid_check_hwpt", "attached domain", EINVAL,
+      "another domain (or none) is attached at the PASID"),
+  TEST_IOPF_DEV_LOOKUP("iommufd_test_trigger_iopf", "dev_id", ENOENT,
+      "dev_id does not name a bound device"),
+  TEST_DMABUF_LENGTH("iommufd_test_dmabuf_get", "length", EINVAL,
+      "the test dma-buf is 1 to 512 pages long"),
+  TEST_DMABUF_FD("iommufd_test_dmabuf_get", "get_unused_fd_flags", EMFILE,
+      "the process has no free fd number"),
+  TEST_DMABUF_REVOKE_FD("iommufd_test_dmabuf_revoke", "dmabuf_fd", EBADF,
+      "dmabuf_fd is not an open fd"),
+  TEST_DMABUF_REVOKE_TYPE("iommufd_test_dmabuf_revoke", "dmabuf_fd", EINVAL,
+      "dmabuf_fd is not a test dma-buf"),
+  TEST_VEVENT_DEV("iommufd_test_trigger_vevent", "dev_id", ENOENT,
+      "dev_id does not name a mock device"),
+  TEST_VEVENT_VDEV("iommufd_test_trigger_vevent", "vdev", ENOENT,
+      "the device has no vdevice with a non-zero virt_id"),
+  TEST_VEVENT_QUEUE("iommufd_viommu_report_event", "vEVENTQ of the type", EOPNOTSUPP,
+      "the vIOMMU has no vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST"),
+  TEST_IOTLB_LOOKUP("iommufd_test_md_check_iotlb", "id", ENOENT,
+      "id does not name a nested HWPT"),
+  TEST_IOTLB_MOCK("iommufd_test_md_check_iotlb", "domain", EINVAL,
+      "the nested domain is not the mock driver's"),
+  TEST_IOTLB_VALUE("iommufd_test_md_check_iotlb", "iotlb[iotlb_id]", EINVAL,
+      "the mock IOTLB entry does not hold the expected value"),
+  TEST_CACHE_LOOKUP("iommufd_test_dev_check_cache", "id", ENOENT,
+      "id does not name a bound device"),
+  TEST_CACHE_MOCK("iommufd_test_dev_check_cache", "device", EINVAL,
+      "the device is not a mock device"),
+  TEST_CACHE_VALUE("iommufd_test_dev_check_cache", "cache[cache_id]", EINVAL,
+      "the mock device cache entry does not hold the expected value");
 
   private final String function;
   private final String subject;

@@ -139,7 +139,8 @@ final class HwptIoctls {
           Errno e = v.driver.viommuInvalidate(v, arr);
           done = arr.handled();
           rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
-          u.decider().refuseWith(DRIVER_CACHE_INVALIDATE, e, rc.reason());
+          u.decider().refuseWith(
+              org.iommufdsim.sim.kernel.decide.ViommuCheck.DRIVER_VIOMMU_INVALIDATE, e, rc.reason());
         }
       } else {
         u.refuse(INVALIDATE_TYPE, true);

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.decide.HwptCheck;
+import org.iommufdsim.sim.kernel.decide.ViommuCheck;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.RunCounts;
 import org.iommufdsim.sim.kernel.util.U64;
@@ -484,10 +485,10 @@ public final class IoPagetable {
    */
   public Errno accessPin(Task task, long iova, long length, boolean write, boolean lock,
       List<AccessPin> out) {
-    if (length == 0) {
+    if (decider.refuse(ViommuCheck.ACCESS_PIN_LENGTH, length == 0)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(ViommuCheck.ACCESS_PIN_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
@@ -498,11 +499,13 @@ public final class IoPagetable {
       long pieceLast = U64.min(last, a.last());
       long sb = a.startByteOf(cur);
       long lb = a.startByteOf(pieceLast);
-      if (a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0) {
+      if (decider.refuse(ViommuCheck.ACCESS_PIN_AREA,
+          a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0)) {
         accessUnpin(done, lock);
         return Errno.EINVAL;
       }
-      if ((a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0) {
+      if (decider.refuse(ViommuCheck.ACCESS_PIN_PERM,
+          (a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0)) {
         accessUnpin(done, lock);
         return Errno.EPERM;
       }
@@ -518,6 +521,7 @@ public final class IoPagetable {
       }
       done.add(new AccessPin(a, sb / pageSize, lb / pageSize));
       if (U64.le(last, a.last())) {
+        decider.pass(ViommuCheck.ACCESS_PIN_COVERED);
         out.addAll(done);
         return null;
       }
@@ -526,6 +530,7 @@ public final class IoPagetable {
       a = n != null && n.iova() == cur ? n : null;
     }
     accessUnpin(done, lock);
+    decider.refused(ViommuCheck.ACCESS_PIN_COVERED);
     return Errno.ENOENT;
   }
 
