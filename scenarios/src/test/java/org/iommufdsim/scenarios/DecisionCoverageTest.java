@@ -75,7 +75,9 @@ class DecisionCoverageTest {
     Files.writeString(out, report.toString());
     System.out.println(report);
 
+    assertThat(unrecorded).as("failed calls whose deciding check was not recorded").isEmpty();
     assertThat(counts.get("DISPATCH_MIN_SIZE").refused).isPositive();
+    assertThat(counts.get("HWPT_PAGING_FAULT_NEST_PARENT").refused).isPositive();
     assertThat(counts.get("IOAS_ALLOC_FLAGS").reached).isPositive();
   }
 

@@ -1,6 +1,9 @@
 package org.iommufdsim.sim.kernel;
 
 import org.iommufdsim.sim.host.SysResult;
+import static org.iommufdsim.sim.kernel.decide.SysCheck.*;
+
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.fs.KFile;
 import org.iommufdsim.sim.kernel.fs.MemfdFile;
 import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
@@ -30,6 +33,10 @@ public final class Syscall {
     this.task = task;
   }
 
+  private Decider d() {
+    return kernel.decider();
+  }
+
   /** A call begins: its checks record into the task's decision log. */
   private void enter() {
     task.enterCall();
@@ -54,7 +61,7 @@ public final class Syscall {
   }
 
   private SysResult doOpen(String path) {
-    if (task.exited()) {
+    if (d().refuse(PROCESS_ALIVE, task.exited())) {
       return SysResult.err(Errno.ESRCH, "process has exited");
     }
     KFile file;
@@ -73,10 +80,11 @@ public final class Syscall {
       if (dev != null) {
         return dev;
       }
+      d().refuse(OPEN_PATH, true);
       return SysResult.err(Errno.ENOENT, "no such file: " + path);
     }
     int fd = task.reserveFd();
-    if (fd < 0) {
+    if (d().refuse(OPEN_FD, fd < 0)) {
       file.put();
       return SysResult.err(Errno.EMFILE, "too many open files");
     }
@@ -114,7 +122,7 @@ public final class Syscall {
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (count < 0) {
+    } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
       r = f.read(task, buf, count);
@@ -128,7 +136,7 @@ public final class Syscall {
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (count < 0) {
+    } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
       r = f.write(task, buf, count);
@@ -154,20 +162,22 @@ public final class Syscall {
   private SysResult doMmap(long addr, long length, int prot, int flags, int fd, long offset) {
     Mm mm = task.mm();
     int type = flags & (MAP_SHARED | MAP_PRIVATE);
-    if (type == 0 || type == (MAP_SHARED | MAP_PRIVATE)) {
+    Decider d = d();
+    if (d.refuse(MMAP_TYPE, type == 0 || type == (MAP_SHARED | MAP_PRIVATE), flags)) {
       return SysResult.err(Errno.EINVAL, "flags must hold exactly one of MAP_SHARED, MAP_PRIVATE");
     }
-    if ((flags & MAP_FIXED) != 0) {
+    if (d.refuse(MMAP_FIXED, (flags & MAP_FIXED) != 0)) {
       return SysResult.err(Errno.EINVAL, "MAP_FIXED is not modelled");
     }
-    if ((prot & ~PROT_MASK) != 0) {
+    if (d.refuse(MMAP_PROT, (prot & ~PROT_MASK) != 0, prot)) {
       return SysResult.err(Errno.EINVAL, "unknown PROT_ bits");
     }
-    if (length == 0 || (offset & (mm.pageSize() - 1)) != 0) {
+    if (d.refuse(MMAP_LENGTH, length == 0 || (offset & (mm.pageSize() - 1)) != 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0 or offset is not page aligned");
     }
     long rounded = mm.roundUp(length);
-    if (rounded == 0 || Long.compareUnsigned(rounded, Mm.TASK_SIZE) > 0) {
+    if (d.refuse(MMAP_SIZE, rounded == 0 || Long.compareUnsigned(rounded, Mm.TASK_SIZE) > 0,
+        length)) {
       return SysResult.err(Errno.ENOMEM, "length does not fit the address space");
     }
     MemObject obj;
@@ -182,20 +192,20 @@ public final class Syscall {
       if (f instanceof IommufdFile ictx) {
         return mmapIommufd(ictx, length, prot, flags, offset);
       }
-      if (!(f instanceof MemfdFile m)) {
+      if (d.refuse(MMAP_FILE, !(f instanceof MemfdFile)) || !(f instanceof MemfdFile m)) {
         return SysResult.err(Errno.ENODEV, f.describe() + " cannot be mapped");
       }
-      if (type == MAP_PRIVATE) {
+      if (d.refuse(MMAP_FILE_PRIVATE, type == MAP_PRIVATE)) {
         return SysResult.err(Errno.ENODEV, "private file mappings are not modelled");
       }
-      if (Long.compareUnsigned(offset, Long.MAX_VALUE - rounded) > 0) {
+      if (d.refuse(MMAP_OFFSET, Long.compareUnsigned(offset, Long.MAX_VALUE - rounded) > 0)) {
         return SysResult.err(Errno.EOVERFLOW, "offset + length overflows");
       }
       obj = m.object();
       objOffset = offset;
     }
     long start = mm.reserve(length);
-    if (start < 0) {
+    if (d.refuse(MMAP_SPACE, start < 0)) {
       return SysResult.err(Errno.ENOMEM, "address space exhausted");
     }
     mm.insert(new Vma(start, rounded, prot, flags, obj, objOffset));
@@ -204,20 +214,21 @@ public final class Syscall {
 
   /** Mirrors main.c: iommufd_fops_mmap (vIOMMU MMIO regions). */
   private SysResult mmapIommufd(IommufdFile ictx, long length, int prot, int flags, long offset) {
-    if ((flags & MAP_SHARED) == 0) {
+    Decider d = d();
+    if (d.refuse(IOMMUFD_MMAP_SHARED, (flags & MAP_SHARED) == 0)) {
       return SysResult.err(Errno.EINVAL, "an iommufd mapping must be MAP_SHARED");
     }
-    if ((prot & 0x4) != 0) {
+    if (d.refuse(IOMMUFD_MMAP_EXEC, (prot & 0x4) != 0)) {
       return SysResult.err(Errno.EPERM, "an iommufd mapping cannot be executable");
     }
     Mm mm = task.mm();
     long rounded = mm.roundUp(length);
     IommufdFile.MmapRegion r = ictx.mmapRegion(offset, rounded);
-    if (r == null) {
+    if (d.refuse(IOMMUFD_MMAP_REGION, r == null, offset)) {
       return SysResult.err(Errno.ENXIO, "no mmap region at exactly this offset and length");
     }
     long start = mm.reserve(rounded);
-    if (start < 0) {
+    if (d.refuse(MMAP_SPACE, start < 0)) {
       return SysResult.err(Errno.ENOMEM, "address space exhausted");
     }
     Vma.Ref ref = ictx.mmapRef(r);
@@ -229,7 +240,7 @@ public final class Syscall {
     enter();
     Errno e = task.mm().checkMunmap(addr, length);
     SysResult r;
-    if (e != null) {
+    if (d().refuse(MUNMAP_ARGS, e != null)) {
       r = SysResult.err(e, "addr not page aligned, length 0, or range outside user space");
     } else {
       task.mm().unmap(addr, task.mm().roundUp(length));
@@ -263,7 +274,10 @@ public final class Syscall {
           f.setStatusFlags((f.statusFlags() & ~SETFL_MASK) | ((int) arg & SETFL_MASK));
           yield SysResult.ok();
         }
-        default -> SysResult.err(Errno.EINVAL, "fcntl command " + cmd + " is not modelled");
+        default -> {
+          d().refuse(FCNTL_CMD, true, cmd);
+          yield SysResult.err(Errno.EINVAL, "fcntl command " + cmd + " is not modelled");
+        }
       };
     }
     return traced(String.format("fcntl(%d, %d, 0x%x)", fd, cmd, arg), r);
@@ -272,13 +286,13 @@ public final class Syscall {
   public SysResult memfdCreate(String name, int flags) {
     enter();
     SysResult r;
-    if ((flags & ~MFD_VALID) != 0) {
+    if (d().refuse(MEMFD_FLAGS, (flags & ~MFD_VALID) != 0, flags)) {
       r = SysResult.err(Errno.EINVAL, "unknown MFD_ flags");
-    } else if (name.length() > 249) {
+    } else if (d().refuse(MEMFD_NAME, name.length() > 249)) {
       r = SysResult.err(Errno.EINVAL, "name longer than 249 bytes");
     } else {
       int fd = task.reserveFd();
-      if (fd < 0) {
+      if (d().refuse(OPEN_FD, fd < 0)) {
         r = SysResult.err(Errno.EMFILE, "too many open files");
       } else {
         task.installFd(fd, new MemfdFile(kernel.newMemObject(name, 0, true)));
@@ -294,9 +308,10 @@ public final class Syscall {
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (!(f instanceof MemfdFile m)) {
+    } else if (d().refuse(FTRUNCATE_FILE, !(f instanceof MemfdFile))
+        || !(f instanceof MemfdFile m)) {
       r = SysResult.err(Errno.EINVAL, f.describe() + " cannot be truncated");
-    } else if (length < 0) {
+    } else if (d().refuse(FTRUNCATE_LENGTH, length < 0)) {
       r = SysResult.err(Errno.EINVAL, "negative length");
     } else {
       m.object().truncate(length);
@@ -308,7 +323,7 @@ public final class Syscall {
   public SysResult failNth(int n) {
     enter();
     SysResult r;
-    if (n < 0) {
+    if (d().refuse(FAIL_NTH_VALUE, n < 0, n)) {
       r = SysResult.err(Errno.EINVAL, "fail-nth must not be negative");
     } else {
       task.setFailNth(n);
