@@ -45,6 +45,7 @@ public final class Syscall {
   /** A call ends: the log remembers what it answered. */
   private SysResult done(SysResult r) {
     task.decisions().end(r.errno(), r.reason());
+    kernel.decider().end();
     kernel.callEnded(task);
     return r;
   }

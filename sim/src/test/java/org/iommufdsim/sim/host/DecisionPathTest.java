@@ -200,7 +200,8 @@ class DecisionPathTest {
     int dev = mockDevice();
     int ioas = ioas();
     assertThat(c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", (long) dev, "pt_id", (long) ioas,
-        "flags", IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID, "fault_id", 77L)).errno()).isEqualTo(Errno.ENOENT);
+        "flags", IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID, "fault_id", 77L)).errno())
+        .isEqualTo(Errno.ENOENT);
     List<String> p = last();
     assertThat(p).contains("HWPT_PAGING_FAULT_NEST_PARENT ok", "DRIVER_DOMAIN_ALLOC_PAGING ok");
     assertThat(p.getLast()).isEqualTo("HWPT_ALLOC_FAULT_LOOKUP -> ENOENT");

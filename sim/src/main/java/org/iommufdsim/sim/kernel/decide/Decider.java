@@ -7,12 +7,20 @@ package org.iommufdsim.sim.kernel.decide;
  * reference to the kernel's decider.
  */
 public final class Decider {
-  private DecisionLog current = new DecisionLog();
+  /** Where checks run outside any system call record (kernel set-up): never read. */
+  private final DecisionLog between = new DecisionLog();
+  private DecisionLog current = between;
 
   /** Makes {@code log} the current call's log and empties it (a system call begins). */
   public void begin(DecisionLog log) {
     current = log;
     log.clear();
+  }
+
+  /** The system call returned: later checks no longer belong to its log. */
+  public void end() {
+    current = between;
+    between.clear();
   }
 
   /** The log calls record into now. */

@@ -271,8 +271,8 @@ final class AccessOps {
     if (u.refuse(TEST_ACCESS_RW_LENGTH, U64.gt(length, LIMIT), length)) {
       return SysResult.err(Errno.ENOMEM, "length above the selftest's 16 MiB guard");
     }
-    if (u.refuse(TEST_ACCESS_RW_FLAGS, (flags
-        & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH | MOCK_FLAGS_ACCESS_SYZ)) != 0, flags)) {
+    long known = MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH | MOCK_FLAGS_ACCESS_SYZ;
+    if (u.refuse(TEST_ACCESS_RW_FLAGS, (flags & ~known) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown flags");
     }
     Access a = byFd(u);

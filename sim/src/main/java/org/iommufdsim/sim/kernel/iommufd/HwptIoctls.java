@@ -71,7 +71,8 @@ final class HwptIoctls {
           false, len != 0 ? data : null);
       case HwptPaging parent -> Hwpts.allocNested(u.ictx, u.task, parent, idev, flags, data);
       case Viommu v -> ViommuIoctls.allocNested(u.ictx, u.task, v, idev, flags, data);
-      default -> KResult.err(Errno.EINVAL, "pt_id is a " + pt.type() + ": only an IOAS, a nesting parent HWPT or a vIOMMU can back a new HWPT");
+      default -> KResult.err(Errno.EINVAL, "pt_id is a " + pt.type()
+          + ": only an IOAS, a nesting parent HWPT or a vIOMMU can back a new HWPT");
     };
     if (!made.isOk()) {
       return SysResult.err(made.errno(), made.reason());
@@ -139,8 +140,8 @@ final class HwptIoctls {
           Errno e = v.driver.viommuInvalidate(v, arr);
           done = arr.handled();
           rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
-          u.decider().refuseWith(
-              org.iommufdsim.sim.kernel.decide.ViommuCheck.DRIVER_VIOMMU_INVALIDATE, e, rc.reason());
+          u.decider().refuseWith(org.iommufdsim.sim.kernel.decide.ViommuCheck
+              .DRIVER_VIOMMU_INVALIDATE, e, rc.reason());
         }
       } else {
         u.refuse(INVALIDATE_TYPE, true);

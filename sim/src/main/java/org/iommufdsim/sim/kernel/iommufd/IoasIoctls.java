@@ -86,7 +86,8 @@ final class IoasIoctls {
       return SysResult.err(Errno.EOPNOTSUPP, "flags must be 0");
     }
     Errno[] err = new Errno[1];
-    Ioas ioas = Lifecycle.alloc(u.ictx, u.task, new Ioas(u.task.kernel().pageSize(), u.decider()), "ioas", err);
+    Ioas ioas = Lifecycle.alloc(u.ictx, u.task, new Ioas(u.task.kernel().pageSize(),
+        u.decider()), "ioas", err);
     if (ioas == null) {
       return SysResult.err(err[0], "allocating the IOAS object failed");
     }
