@@ -254,6 +254,64 @@ class DecisionPathTest {
   }
 
   @Test
+  void hwptAlloc_driverRefusal_carriesTheDriversErrnoAndReason() {
+    int dev = mockDevice();
+    int ioas = ioas();
+    long data = c.alloc(64);
+    assertThat(c.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", (long) dev, "pt_id", (long) ioas,
+        "data_type", 0xbeefL, "data_len", 4L, "data_uptr", data)).errno())
+        .isEqualTo(Errno.EOPNOTSUPP);
+    List<String> p = last();
+    assertThat(p).endsWith("HWPT_PAGING_FAULT_NEST_PARENT ok", "OBJECT_ID_SPACE ok",
+        "DRIVER_DOMAIN_ALLOC_PAGING -> EOPNOTSUPP");
+    Decision d = c.p.lastDecisions().getLast();
+    assertThat(d.function()).isEqualTo("ops->domain_alloc_paging_flags");
+    assertThat(d.detail()).contains("IOMMU_HWPT_DATA_SELFTEST");
+  }
+
+  @Test
+  void faultQueue_responseWithAnUnknownCookie_isRefusedAfterTheCodeCheck() {
+    Cprog.Call q = c.ioctl("IOMMU_FAULT_QUEUE_ALLOC", Map.of());
+    assertThat(q.ok()).isTrue();
+    assertThat(last()).endsWith("FAULT_ALLOC_FLAGS ok", "OBJECT_ID_SPACE ok", "EVENTQ_FD ok",
+        "UCMD_COPY_TO_USER ok");
+    int fd = (int) q.out("out_fault_fd");
+    long resp = c.alloc(8);
+    byte[] b = new byte[8];
+    b[0] = 9;  // struct iommu_hwpt_page_response: cookie 9, code 0 (SUCCESS)
+    c.p.memory().store(resp, b);
+    assertThat(c.p.write(fd, resp, 8).errno()).isEqualTo(Errno.EINVAL);
+    assertThat(last()).containsExactly("COUNT_SIZE ok", "FAULT_WRITE_SIZE ok",
+        "FAULT_WRITE_CODE ok", "FAULT_WRITE_COOKIE -> EINVAL");
+    assertThat(c.p.write(fd, resp, 7).errno()).isEqualTo(Errno.ESPIPE);
+    assertThat(last()).containsExactly("COUNT_SIZE ok", "FAULT_WRITE_SIZE -> ESPIPE");
+  }
+
+  @Test
+  void unmapOfSeveralAreas_recordsEachPerAreaCheckOnce() {
+    int id = ioas();
+    long va = c.mmap(3 * 4096);
+    for (int i = 0; i < 3; i++) {
+      assertThat(c.ioctl("IOMMU_IOAS_MAP", Map.of("ioas_id", (long) id, "flags", 1L | 2 | 4,
+          "user_va", va + i * 4096L, "length", 4096L, "iova", 0x10000L + i * 4096L)).ok())
+          .isTrue();
+    }
+    assertThat(c.ioctl("IOMMU_IOAS_UNMAP", Map.of("ioas_id", (long) id, "iova", 0x10000L,
+        "length", 3 * 4096L)).ok()).isTrue();
+    assertThat(last()).endsWith("UNMAP_OVERFLOW ok", "UNMAP_LOCKED ok", "UNMAP_SPLIT ok",
+        "UNMAP_NOTHING ok", "UCMD_COPY_TO_USER ok");
+  }
+
+  @Test
+  void aFinishedCallsPath_isNotDisturbedByWorkBetweenCalls() {
+    assertThat(c.ioctl("IOMMU_DESTROY", Map.of("id", 5L)).errno()).isEqualTo(Errno.ENOENT);
+    List<Decision> before = c.p.lastDecisions();
+    assertThat(c.host.checkInvariants()).isEmpty();
+    assertThat(c.host.stateDump()).isNotEmpty();
+    assertThat(c.p.lastDecisions()).isEqualTo(before);
+  }
+
+  @Test
   void listener_hearsEveryCallWithItsPath() {
     List<CallPath> heard = new java.util.ArrayList<>();
     c.host.onDecisions(heard::add);

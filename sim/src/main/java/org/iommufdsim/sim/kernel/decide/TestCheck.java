@@ -84,7 +84,27 @@ public enum TestCheck implements Check {
   TEST_ACCESS_RW_FLAGS("iommufd_test_access_rw", "flags", EOPNOTSUPP,
       "only WRITE, SLOW_PATH and SYZ are defined"),
   TEST_ACCESS_RW_UPTR("iommufd_test_access_rw", "uptr", EFAULT,
-      "the user buffer must be readable");
+      "the user buffer must be readable"),
+  TEST_MD_LOOKUP("iommufd_get_md_pagetable", "id", ENOENT, "id does not name a paging HWPT"),
+  TEST_MD_MOCK("iommufd_get_md_pagetable", "domain->ops", EINVAL,
+      "the HWPT's domain is not the mock driver's"),
+  TEST_CHECK_MAP_ALIGN("iommufd_test_md_check_pa", "iova, length, uptr", EINVAL,
+      "iova, length and uptr must be multiples of the domain's page size"),
+  TEST_CHECK_MAP_USER("iommufd_test_md_check_pa", "uptr", EFAULT,
+      "the user range must be mapped"),
+  TEST_CHECK_MAP_TRANSLATE("iommufd_test_md_check_pa", "iova_to_phys", EINVAL,
+      "an IOVA does not translate to the page behind the user address"),
+  TEST_CHECK_REFS_ALIGN("iommufd_test_md_check_refs", "length, uptr", EINVAL,
+      "length and uptr must be page aligned"),
+  TEST_CHECK_REFS_USER("iommufd_test_md_check_refs", "uptr", EFAULT,
+      "the user range must be mapped"),
+  TEST_CHECK_REFS_COUNT("iommufd_test_md_check_refs", "page pin count", EIO,
+      "a page does not have the expected number of pins"),
+  TEST_DIRTY_ARGS("iommufd_test_dirty", "page_size, length, iova, uptr", EINVAL,
+      "page_size, length and uptr must be non-zero and the range page_size aligned"),
+  TEST_DIRTY_ENABLED("iommufd_test_dirty", "dirty tracking on the domain", EINVAL,
+      "dirty tracking is not enabled on the domain"),
+  TEST_DIRTY_BITMAP("iommufd_test_dirty", "uptr", EFAULT, "the bitmap must be readable");
 
   private final String function;
   private final String subject;

@@ -427,12 +427,14 @@ public final class IoPagetable {
     int tries = 0;
     IoptArea a;
     while ((a = firstArea(start, last)) != null) {
-      if (decider.refuse(UNMAP_LOCKED, a.numLocks > 0)) {
+      if (a.numLocks > 0) {
+        decider.refused(UNMAP_LOCKED);
         rc = Errno.EBUSY;
         unmapped[0] = bytes;
         return rc;
       }
-      if (decider.refuse(UNMAP_SPLIT, U64.lt(a.iova(), start) || U64.gt(a.last(), last))) {
+      if (U64.lt(a.iova(), start) || U64.gt(a.last(), last)) {
+        decider.refused(UNMAP_SPLIT);
         unmapped[0] = bytes;
         return Errno.ENOENT;
       }
@@ -456,6 +458,10 @@ public final class IoPagetable {
       }
       a.pages().put();
       bytes += a.length();
+    }
+    if (tries > 0 || bytes > 0) {
+      decider.pass(UNMAP_LOCKED);
+      decider.pass(UNMAP_SPLIT);
     }
     if (bytes != 0) {
       rc = null;
@@ -499,13 +505,13 @@ public final class IoPagetable {
       long pieceLast = U64.min(last, a.last());
       long sb = a.startByteOf(cur);
       long lb = a.startByteOf(pieceLast);
-      if (decider.refuse(ViommuCheck.ACCESS_PIN_AREA,
-          a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0)) {
+      if (a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0) {
+        decider.refused(ViommuCheck.ACCESS_PIN_AREA);
         accessUnpin(done, lock);
         return Errno.EINVAL;
       }
-      if (decider.refuse(ViommuCheck.ACCESS_PIN_PERM,
-          (a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0)) {
+      if ((a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0) {
+        decider.refused(ViommuCheck.ACCESS_PIN_PERM);
         accessUnpin(done, lock);
         return Errno.EPERM;
       }
@@ -521,6 +527,8 @@ public final class IoPagetable {
       }
       done.add(new AccessPin(a, sb / pageSize, lb / pageSize));
       if (U64.le(last, a.last())) {
+        decider.pass(ViommuCheck.ACCESS_PIN_AREA);
+        decider.pass(ViommuCheck.ACCESS_PIN_PERM);
         decider.pass(ViommuCheck.ACCESS_PIN_COVERED);
         out.addAll(done);
         return null;
