@@ -62,8 +62,8 @@ public final class Host {
    * {@link Process#lastDecisions()} instead.
    */
   public void onDecisions(java.util.function.Consumer<CallPath> listener) {
-    kernel.setCallListener(listener == null ? null : t -> listener.accept(new CallPath(t.pid(),
-        Decisions.of(t.decisions()), t.decisions().resultErrno())));
+    kernel.setCallListener(listener == null ? null : (t, call) -> listener.accept(new CallPath(
+        t.pid(), call, Decisions.of(t.decisions()), t.decisions().resultErrno())));
   }
 
   /**

@@ -77,17 +77,20 @@ public final class Kernel {
     return tracer;
   }
 
-  private java.util.function.Consumer<Task> callListener;
+  private java.util.function.BiConsumer<Task, String> callListener;
 
-  /** Who hears of every finished system call (null: nobody). */
-  public void setCallListener(java.util.function.Consumer<Task> listener) {
+  /** Who hears of every finished system call, with the call as text (null: nobody). */
+  public void setCallListener(java.util.function.BiConsumer<Task, String> listener) {
     callListener = listener;
   }
 
-  /** A task's system call returned (its decision log is complete). */
-  public void callEnded(Task t) {
+  /**
+   * A task's system call returned (its decision log is complete); {@code call} renders it, and
+   * is asked only when someone listens.
+   */
+  public void callEnded(Task t, java.util.function.Supplier<String> call) {
     if (callListener != null) {
-      callListener.accept(t);
+      callListener.accept(t, call.get());
     }
   }
 

@@ -43,15 +43,15 @@ public final class Syscall {
   }
 
   /** A call ends: the log remembers what it answered. */
-  private SysResult done(SysResult r) {
+  private SysResult done(SysResult r, java.util.function.Supplier<String> call) {
     task.decisions().end(r.errno(), r.reason());
     kernel.decider().end();
-    kernel.callEnded(task);
+    kernel.callEnded(task, call);
     return r;
   }
 
   private SysResult traced(String text, SysResult r) {
-    done(r);
+    done(r, () -> text);
     kernel.tracer().line(() -> "pid " + task.pid() + ": " + text + " " + CallFormat.result(r));
     return r;
   }
@@ -108,7 +108,9 @@ public final class Syscall {
     enter();
     KFile f = task.file(fd);
     if (!kernel.tracer().enabled()) {
-      return done(f == null ? badFd(fd) : f.ioctl(task, request, arg));
+      return done(f == null ? badFd(fd) : f.ioctl(task, request, arg),
+          () -> "ioctl(" + fd + ", " + CallFormat.request(request) + ", 0x"
+              + Long.toHexString(arg) + ")");
     }
     String before = CallFormat.ioctlArgs(task, request, arg);
     SysResult r = f == null ? badFd(fd) : f.ioctl(task, request, arg);
@@ -337,7 +339,7 @@ public final class Syscall {
     enter();
     kernel.tracer().line(() -> "pid " + task.pid() + ": exit()");
     kernel.exit(task);
-    done(SysResult.ok());
+    done(SysResult.ok(), () -> "exit()");
   }
 
   private SysResult badFd(int fd) {

@@ -321,5 +321,7 @@ class DecisionPathTest {
     assertThat(heard).hasSize(1);
     assertThat(heard.getFirst().errno()).isEqualTo(Errno.EBADF);
     assertThat(heard.getFirst().decidingCheck().checkId()).isEqualTo("FD_OPEN");
+    assertThat(heard.getFirst().call()).isEqualTo("close(42)");
+    assertThat(heard.getFirst().pid()).isEqualTo(c.p.pid());
   }
 }
