@@ -32,6 +32,7 @@ public final class Kernel {
     this.config = config;
     this.mock = new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize());
     this.mock.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    this.mock.setDecider(decider);
     this.deviceError = devices.build();
   }
 
@@ -52,6 +53,7 @@ public final class Kernel {
     org.iommufdsim.sim.kernel.drivers.MockIommu m =
         new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize(), name);
     m.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    m.setDecider(decider);
     return m;
   }
 

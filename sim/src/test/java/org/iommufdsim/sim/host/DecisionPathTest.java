@@ -263,6 +263,7 @@ class DecisionPathTest {
         .isEqualTo(Errno.EOPNOTSUPP);
     List<String> p = last();
     assertThat(p).endsWith("HWPT_PAGING_FAULT_NEST_PARENT ok", "OBJECT_ID_SPACE ok",
+        "MOCK_PAGING_FLAGS ok", "MOCK_PAGING_DATA_TYPE -> EOPNOTSUPP",
         "DRIVER_DOMAIN_ALLOC_PAGING -> EOPNOTSUPP");
     Decision d = c.p.lastDecisions().getLast();
     assertThat(d.function()).isEqualTo("ops->domain_alloc_paging_flags");

@@ -21,6 +21,7 @@ public final class Checks {
     all.addAll(List.of(ViommuCheck.values()));
     all.addAll(List.of(EventqCheck.values()));
     all.addAll(List.of(TestCheck.values()));
+    all.addAll(List.of(MockCheck.values()));
     Map<String, Check> byId = new TreeMap<>();
     for (Check c : all) {
       if (byId.put(c.id(), c) != null) {
