@@ -68,6 +68,7 @@ public final class Devices {
         if (made.error() != null) {
           return made.error();
         }
+        made.device().driver().setDecider(kernel.decider());
         byName.put(s.name(), made.device());
       }
       default -> {

@@ -9,7 +9,8 @@ import org.iommufdsim.sim.uapi.Errno;
  * itself through {@link Decider} as it decides, so the path cannot drift from the code.
  */
 public sealed interface Check
-    permits SysCheck, IoasCheck, HwptCheck, DeviceCheck, ViommuCheck, MockCheck,
+    permits SysCheck, IoasCheck, HwptCheck, DeviceCheck, ViommuCheck, MockCheck, VtdCheck,
+        SmmuCheck,
         EventqCheck, VfioCheck, TestCheck {
   /** Stable identifier (the constant's name; names are unique across the catalogue). */
   String id();

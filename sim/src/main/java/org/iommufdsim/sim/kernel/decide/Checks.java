@@ -22,6 +22,8 @@ public final class Checks {
     all.addAll(List.of(EventqCheck.values()));
     all.addAll(List.of(TestCheck.values()));
     all.addAll(List.of(MockCheck.values()));
+    all.addAll(List.of(VtdCheck.values()));
+    all.addAll(List.of(SmmuCheck.values()));
     Map<String, Check> byId = new TreeMap<>();
     for (Check c : all) {
       if (byId.put(c.id(), c) != null) {

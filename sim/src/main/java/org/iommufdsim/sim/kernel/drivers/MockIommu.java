@@ -86,6 +86,7 @@ public final class MockIommu implements IommuDriver {
   private org.iommufdsim.sim.kernel.decide.Decider decider =
       new org.iommufdsim.sim.kernel.decide.Decider();
 
+  @Override
   public void setDecider(org.iommufdsim.sim.kernel.decide.Decider d) {
     decider = d;
   }
