@@ -10,6 +10,10 @@ import org.iommufdsim.sim.uapi.Errno;
 
 /** Renders a task's decision log (ids and numbers) as public {@link Decision}s, on demand. */
 final class Decisions {
+  /** A subject that is one field (shown as "field = value"), not a condition. */
+  private static final java.util.regex.Pattern FIELD =
+      java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\[\\]]*");
+
   private Decisions() {}
 
   /**
@@ -63,7 +67,8 @@ final class Decisions {
     } else if (log.note(i) != null) {
       detail = c.explanation() + ": " + log.note(i);
     } else if (log.hasValue(i)) {
-      detail = c.explanation() + " (" + c.subject() + " = " + U64.hex(log.value(i)) + ")";
+      String what = FIELD.matcher(c.subject()).matches() ? c.subject() + " =" : "value";
+      detail = c.explanation() + " (" + what + " " + U64.hex(log.value(i)) + ")";
     } else {
       detail = c.explanation();
     }

@@ -88,7 +88,7 @@ class DecisionPathTest {
         "MAP_FLAGS -> EOPNOTSUPP");
     Decision d = c.p.lastDecisions().getLast();
     assertThat(d.function()).isEqualTo("iommufd_ioas_map");
-    assertThat(d.detail()).endsWith("= 0x10)");
+    assertThat(d.detail()).endsWith("(value 0x10)");
   }
 
   @Test
@@ -193,6 +193,7 @@ class DecisionPathTest {
     Decision d = c.p.lastDecisions().getLast();
     assertThat(d.function()).isEqualTo("iommufd_hwpt_paging_alloc");
     assertThat(d.subject()).isEqualTo("FAULT_ID_VALID && NEST_PARENT");
+    assertThat(d.detail()).endsWith("(value 0x5)");
   }
 
   @Test
