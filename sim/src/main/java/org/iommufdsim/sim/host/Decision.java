@@ -29,6 +29,12 @@ public record Decision(String checkId, String function, String subject, boolean 
   /** The id of the marker that ends a failed path whose deciding site recorded nothing. */
   public static final String UNRECORDED = "UNRECORDED";
 
+  /**
+   * The id of the marker standing for passed checks not kept because the path grew past its
+   * bound ({@code times} says how many); a refusal is never dropped.
+   */
+  public static final String ELIDED = "ELIDED";
+
   public Decision {
     Objects.requireNonNull(checkId);
     Objects.requireNonNull(function);

@@ -38,6 +38,11 @@ final class Decisions {
     for (int i = 0; i < end; i++) {
       out.add(decision(log, i, result));
     }
+    if (log.elided() > 0) {
+      int at = !out.isEmpty() && out.getLast().refused() ? out.size() - 1 : out.size();
+      out.add(at, new Decision(Decision.ELIDED, "...", "...", false, null, log.elided(),
+          log.elided() + " more checks passed; the path keeps at most " + DecisionLog.CAPACITY));
+    }
     if (!explained) {
       out.add(new Decision(Decision.UNRECORDED, "?", "?", true, result, 1,
           "no recorded check decided this; the simulator's reason: " + log.resultReason()));

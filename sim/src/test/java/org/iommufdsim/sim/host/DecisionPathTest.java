@@ -272,6 +272,29 @@ class DecisionPathTest {
   }
 
   @Test
+  void vtdNestParentWithoutNesting_firstStageDeclinesThenTheSecondStageDecides() {
+    Host host = Host.create(HostConfig.defaults().withDevices(
+        List.of(DeviceSpec.of("vtd0", "intel_vtd", Map.of("nesting", "off")))));
+    Cprog k = new Cprog(host);
+    int devFd = (int) k.p.open("/dev/vfio/devices/vtd0").value();
+    var bind = org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_IOMMUFD;
+    long b = vfioArg(k, bind.struct(), Map.of("argsz", 24L, "iommufd", (long) k.iommufd));
+    assertThat(k.p.ioctl(devFd, bind.request(), b).isOk()).isTrue();
+    long devId = bind.struct().field("out_devid").get(k.p.memory().load(b, 24));
+    int ioas = (int) k.ioctl("IOMMU_IOAS_ALLOC", Map.of()).out("out_ioas_id");
+    assertThat(k.ioctl("IOMMU_HWPT_ALLOC", Map.of("dev_id", devId, "pt_id", (long) ioas,
+        "flags", IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT)).errno())
+        .isEqualTo(Errno.EOPNOTSUPP);
+    // intel_iommu_domain_alloc_paging_flags tries the first stage, which declines anything
+    // but PASID with EOPNOTSUPP, then the second stage, which needs ECAP.NEST for a parent
+    assertThat(path(k.p.lastDecisions())).endsWith("OBJECT_ID_SPACE ok", "VTD_PAGING_DATA ok",
+        "VTD_FS_FLAGS -> EOPNOTSUPP", "VTD_SS_FLAGS ok", "VTD_SS_CAPS -> EOPNOTSUPP",
+        "DRIVER_DOMAIN_ALLOC_PAGING -> EOPNOTSUPP");
+    k.p.exit();
+    assertThat(host.checkInvariants()).isEmpty();
+  }
+
+  @Test
   void faultQueue_responseWithAnUnknownCookie_isRefusedAfterTheCodeCheck() {
     Cprog.Call q = c.ioctl("IOMMU_FAULT_QUEUE_ALLOC", Map.of());
     assertThat(q.ok()).isTrue();
@@ -311,6 +334,32 @@ class DecisionPathTest {
     assertThat(c.host.checkInvariants()).isEmpty();
     assertThat(c.host.stateDump()).isNotEmpty();
     assertThat(c.p.lastDecisions()).isEqualTo(before);
+  }
+
+  @Test
+  void aVeryLongPath_keepsItsDecidingRefusalLast() {
+    int id = ioas();
+    int n = 200;
+    long arr = c.alloc(16 * (n + 1));
+    byte[] b = new byte[16 * (n + 1)];
+    for (int i = 0; i <= n; i++) {
+      long start = 0x100000L * (i == n ? 0 : i) + 0x1000;
+      long last = start + 0xfff;
+      for (int k = 0; k < 8; k++) {
+        b[i * 16 + k] = (byte) (start >>> (8 * k));
+        b[i * 16 + 8 + k] = (byte) (last >>> (8 * k));
+      }
+    }
+    c.p.memory().store(arr, b);
+    assertThat(c.ioctl("IOMMU_IOAS_ALLOW_IOVAS", Map.of("ioas_id", (long) id,
+        "num_iovas", (long) n + 1, "allowed_iovas", arr)).errno()).isEqualTo(Errno.EINVAL);
+    List<Decision> ds = c.p.lastDecisions();
+    assertThat(ds.getLast().checkId()).isEqualTo("ALLOW_IOVAS_OVERLAP");
+    assertThat(ds.getLast().errno()).isEqualTo(Errno.EINVAL);
+    Decision elided = ds.get(ds.size() - 2);
+    assertThat(elided.checkId()).isEqualTo(Decision.ELIDED);
+    assertThat(elided.times()).isPositive();
+    assertThat(ds.size()).isLessThanOrEqualTo(257);
   }
 
   @Test
