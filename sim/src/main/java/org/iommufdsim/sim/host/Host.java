@@ -57,6 +57,17 @@ public final class Host {
   }
 
   /**
+   * Calls {@code listener} after every system call of every process with the call's decision
+   * path (null stops). For tools that watch calls they do not make themselves (the QEMU
+   * replay, a library-wide coverage count); a caller of its own process can read
+   * {@link Process#lastDecisions()} instead.
+   */
+  public void onDecisions(java.util.function.Consumer<CallPath> listener) {
+    kernel.setCallListener(listener == null ? null : (t, call) -> listener.accept(new CallPath(
+        t.pid(), call, Decisions.of(t.decisions()), t.decisions().resultErrno())));
+  }
+
+  /**
    * A deterministic text rendering of the whole kernel state (object tables, IOAS areas and
    * reservations, fds, pin counts): equal dumps mean equal states.
    */

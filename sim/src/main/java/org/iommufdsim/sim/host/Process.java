@@ -123,6 +123,16 @@ public final class Process implements Syscalls {
     return kernel.pageSize();
   }
 
+  /**
+   * The path the kernel took through this process's last system call: the checks that ran, in
+   * order, each naming the kernel function it mirrors and what it looked at; a failed call's
+   * path ends at the check that decided its errno. Empty before the first call. Rendered on
+   * demand from what the deciding code recorded.
+   */
+  public java.util.List<Decision> lastDecisions() {
+    return task.decisions().ended() ? Decisions.of(task.decisions()) : java.util.List.of();
+  }
+
   /** Process exit: closes every open fd, as the kernel does. */
   public void exit() {
     sys.exit();

@@ -68,6 +68,7 @@ public final class Devices {
         if (made.error() != null) {
           return made.error();
         }
+        made.device().driver().setDecider(kernel.decider());
         byName.put(s.name(), made.device());
       }
       default -> {
@@ -88,14 +89,16 @@ public final class Devices {
       return null;
     }
     IommuDevice dev = byName.get(path.substring(CDEV_DIR.length()));
-    if (dev == null) {
+    if (task.kernel().decider().refuse(
+        org.iommufdsim.sim.kernel.decide.SysCheck.OPEN_PATH, dev == null)) {
       return SysResult.err(Errno.ENOENT, "no such device: " + path);
     }
     if (task.shouldFail("kzalloc(vfio_device_file)")) {
       return SysResult.err(Errno.ENOMEM, "vfio_allocate_device_file failed");
     }
     int fd = task.reserveFd();
-    if (fd < 0) {
+    if (task.kernel().decider().refuse(
+        org.iommufdsim.sim.kernel.decide.SysCheck.OPEN_FD, fd < 0)) {
       return SysResult.err(Errno.EMFILE, "too many open files");
     }
     task.installFd(fd, new VfioDeviceFile(dev));

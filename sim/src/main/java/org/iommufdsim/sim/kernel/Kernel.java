@@ -15,6 +15,8 @@ import org.iommufdsim.sim.kernel.trace.Tracer;
 public final class Kernel {
   private final HostConfig config;
   private final Tracer tracer = new Tracer();
+  private final org.iommufdsim.sim.kernel.decide.Decider decider =
+      new org.iommufdsim.sim.kernel.decide.Decider();
   private final List<Task> tasks = new ArrayList<>();
   private final Devices devices = new Devices(this);
   /** Live iommufd contexts in creation order (for invariant checks). */
@@ -32,6 +34,7 @@ public final class Kernel {
     this.config = config;
     this.mock = new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize());
     this.mock.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    this.mock.setDecider(decider);
     this.deviceError = devices.build();
   }
 
@@ -52,6 +55,7 @@ public final class Kernel {
     org.iommufdsim.sim.kernel.drivers.MockIommu m =
         new org.iommufdsim.sim.kernel.drivers.MockIommu(config.pageSize(), name);
     m.setMemFactory(len -> newMemObject("viommu-mmio", len, true));
+    m.setDecider(decider);
     return m;
   }
 
@@ -75,6 +79,28 @@ public final class Kernel {
 
   public Tracer tracer() {
     return tracer;
+  }
+
+  private java.util.function.BiConsumer<Task, String> callListener;
+
+  /** Who hears of every finished system call, with the call as text (null: nobody). */
+  public void setCallListener(java.util.function.BiConsumer<Task, String> listener) {
+    callListener = listener;
+  }
+
+  /**
+   * A task's system call returned (its decision log is complete); {@code call} renders it, and
+   * is asked only when someone listens.
+   */
+  public void callEnded(Task t, java.util.function.Supplier<String> call) {
+    if (callListener != null) {
+      callListener.accept(t, call.get());
+    }
+  }
+
+  /** Where check sites record the path of the system call in progress. */
+  public org.iommufdsim.sim.kernel.decide.Decider decider() {
+    return decider;
   }
 
   public Devices devices() {
@@ -130,6 +156,7 @@ public final class Kernel {
   }
 
   void noteInjected(Task t, String point) {
+    decider.failNth(point);
     tracer.note("pid " + t.pid() + ": fail-nth fired at " + point);
   }
 }

@@ -1,6 +1,9 @@
 package org.iommufdsim.sim.kernel;
 
 import org.iommufdsim.sim.host.SysResult;
+import static org.iommufdsim.sim.kernel.decide.SysCheck.*;
+
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.fs.KFile;
 import org.iommufdsim.sim.kernel.fs.MemfdFile;
 import org.iommufdsim.sim.kernel.iommufd.IommufdFile;
@@ -30,17 +33,36 @@ public final class Syscall {
     this.task = task;
   }
 
+  private Decider d() {
+    return kernel.decider();
+  }
+
+  /** A call begins: its checks record into the task's decision log. */
+  private void enter() {
+    task.enterCall();
+  }
+
+  /** A call ends: the log remembers what it answered. */
+  private SysResult done(SysResult r, java.util.function.Supplier<String> call) {
+    task.decisions().end(r.errno(), r.reason());
+    kernel.decider().end();
+    kernel.callEnded(task, call);
+    return r;
+  }
+
   private SysResult traced(String text, SysResult r) {
+    done(r, () -> text);
     kernel.tracer().line(() -> "pid " + task.pid() + ": " + text + " " + CallFormat.result(r));
     return r;
   }
 
   public SysResult open(String path) {
+    enter();
     return traced("open(\"" + path + "\")", doOpen(path));
   }
 
   private SysResult doOpen(String path) {
-    if (task.exited()) {
+    if (d().refuse(PROCESS_ALIVE, task.exited())) {
       return SysResult.err(Errno.ESRCH, "process has exited");
     }
     KFile file;
@@ -59,10 +81,11 @@ public final class Syscall {
       if (dev != null) {
         return dev;
       }
+      d().refuse(OPEN_PATH, true);
       return SysResult.err(Errno.ENOENT, "no such file: " + path);
     }
     int fd = task.reserveFd();
-    if (fd < 0) {
+    if (d().refuse(OPEN_FD, fd < 0)) {
       file.put();
       return SysResult.err(Errno.EMFILE, "too many open files");
     }
@@ -71,15 +94,23 @@ public final class Syscall {
   }
 
   public SysResult close(int fd) {
-    return traced("close(" + fd + ")", task.closeFd(fd)
-        ? SysResult.ok()
-        : SysResult.err(Errno.EBADF, "fd " + fd + " is not open"));
+    enter();
+    return traced("close(" + fd + ")", task.file(fd) == null ? badFd(fd) : closeOpen(fd));
+  }
+
+  private SysResult closeOpen(int fd) {
+    kernel.decider().pass(org.iommufdsim.sim.kernel.decide.SysCheck.FD_OPEN);
+    task.closeFd(fd);
+    return SysResult.ok();
   }
 
   public SysResult ioctl(int fd, long request, long arg) {
+    enter();
     KFile f = task.file(fd);
     if (!kernel.tracer().enabled()) {
-      return f == null ? badFd(fd) : f.ioctl(task, request, arg);
+      return done(f == null ? badFd(fd) : f.ioctl(task, request, arg),
+          () -> "ioctl(" + fd + ", " + CallFormat.request(request) + ", 0x"
+              + Long.toHexString(arg) + ")");
     }
     String before = CallFormat.ioctlArgs(task, request, arg);
     SysResult r = f == null ? badFd(fd) : f.ioctl(task, request, arg);
@@ -89,11 +120,12 @@ public final class Syscall {
   }
 
   public SysResult read(int fd, long buf, long count) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (count < 0) {
+    } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
       r = f.read(task, buf, count);
@@ -102,11 +134,12 @@ public final class Syscall {
   }
 
   public SysResult write(int fd, long buf, long count) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (count < 0) {
+    } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
       r = f.write(task, buf, count);
@@ -115,6 +148,7 @@ public final class Syscall {
   }
 
   public SysResult poll(int fd, int events) {
+    enter();
     KFile f = task.file(fd);
     int always = 0x0008 | 0x0010; // POLLERR | POLLHUP are reported whatever was asked
     int revents = f == null ? 0x0020 : f.poll(task, events) & (events | always);
@@ -123,6 +157,7 @@ public final class Syscall {
   }
 
   public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
+    enter();
     return traced(String.format("mmap(0x%x, 0x%x, 0x%x, 0x%x, %d, 0x%x)",
         addr, length, prot, flags, fd, offset), doMmap(addr, length, prot, flags, fd, offset));
   }
@@ -130,20 +165,22 @@ public final class Syscall {
   private SysResult doMmap(long addr, long length, int prot, int flags, int fd, long offset) {
     Mm mm = task.mm();
     int type = flags & (MAP_SHARED | MAP_PRIVATE);
-    if (type == 0 || type == (MAP_SHARED | MAP_PRIVATE)) {
+    Decider d = d();
+    if (d.refuse(MMAP_TYPE, type == 0 || type == (MAP_SHARED | MAP_PRIVATE), flags)) {
       return SysResult.err(Errno.EINVAL, "flags must hold exactly one of MAP_SHARED, MAP_PRIVATE");
     }
-    if ((flags & MAP_FIXED) != 0) {
+    if (d.refuse(MMAP_FIXED, (flags & MAP_FIXED) != 0)) {
       return SysResult.err(Errno.EINVAL, "MAP_FIXED is not modelled");
     }
-    if ((prot & ~PROT_MASK) != 0) {
+    if (d.refuse(MMAP_PROT, (prot & ~PROT_MASK) != 0, prot)) {
       return SysResult.err(Errno.EINVAL, "unknown PROT_ bits");
     }
-    if (length == 0 || (offset & (mm.pageSize() - 1)) != 0) {
+    if (d.refuse(MMAP_LENGTH, length == 0 || (offset & (mm.pageSize() - 1)) != 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0 or offset is not page aligned");
     }
     long rounded = mm.roundUp(length);
-    if (rounded == 0 || Long.compareUnsigned(rounded, Mm.TASK_SIZE) > 0) {
+    if (d.refuse(MMAP_SIZE, rounded == 0 || Long.compareUnsigned(rounded, Mm.TASK_SIZE) > 0,
+        length)) {
       return SysResult.err(Errno.ENOMEM, "length does not fit the address space");
     }
     MemObject obj;
@@ -158,20 +195,20 @@ public final class Syscall {
       if (f instanceof IommufdFile ictx) {
         return mmapIommufd(ictx, length, prot, flags, offset);
       }
-      if (!(f instanceof MemfdFile m)) {
+      if (d.refuse(MMAP_FILE, !(f instanceof MemfdFile)) || !(f instanceof MemfdFile m)) {
         return SysResult.err(Errno.ENODEV, f.describe() + " cannot be mapped");
       }
-      if (type == MAP_PRIVATE) {
+      if (d.refuse(MMAP_FILE_PRIVATE, type == MAP_PRIVATE)) {
         return SysResult.err(Errno.ENODEV, "private file mappings are not modelled");
       }
-      if (Long.compareUnsigned(offset, Long.MAX_VALUE - rounded) > 0) {
+      if (d.refuse(MMAP_OFFSET, Long.compareUnsigned(offset, Long.MAX_VALUE - rounded) > 0)) {
         return SysResult.err(Errno.EOVERFLOW, "offset + length overflows");
       }
       obj = m.object();
       objOffset = offset;
     }
     long start = mm.reserve(length);
-    if (start < 0) {
+    if (d.refuse(MMAP_SPACE, start < 0)) {
       return SysResult.err(Errno.ENOMEM, "address space exhausted");
     }
     mm.insert(new Vma(start, rounded, prot, flags, obj, objOffset));
@@ -180,20 +217,21 @@ public final class Syscall {
 
   /** Mirrors main.c: iommufd_fops_mmap (vIOMMU MMIO regions). */
   private SysResult mmapIommufd(IommufdFile ictx, long length, int prot, int flags, long offset) {
-    if ((flags & MAP_SHARED) == 0) {
+    Decider d = d();
+    if (d.refuse(IOMMUFD_MMAP_SHARED, (flags & MAP_SHARED) == 0)) {
       return SysResult.err(Errno.EINVAL, "an iommufd mapping must be MAP_SHARED");
     }
-    if ((prot & 0x4) != 0) {
+    if (d.refuse(IOMMUFD_MMAP_EXEC, (prot & 0x4) != 0)) {
       return SysResult.err(Errno.EPERM, "an iommufd mapping cannot be executable");
     }
     Mm mm = task.mm();
     long rounded = mm.roundUp(length);
     IommufdFile.MmapRegion r = ictx.mmapRegion(offset, rounded);
-    if (r == null) {
+    if (d.refuse(IOMMUFD_MMAP_REGION, r == null, offset)) {
       return SysResult.err(Errno.ENXIO, "no mmap region at exactly this offset and length");
     }
     long start = mm.reserve(rounded);
-    if (start < 0) {
+    if (d.refuse(MMAP_SPACE, start < 0)) {
       return SysResult.err(Errno.ENOMEM, "address space exhausted");
     }
     Vma.Ref ref = ictx.mmapRef(r);
@@ -202,9 +240,10 @@ public final class Syscall {
   }
 
   public SysResult munmap(long addr, long length) {
+    enter();
     Errno e = task.mm().checkMunmap(addr, length);
     SysResult r;
-    if (e != null) {
+    if (d().refuse(MUNMAP_ARGS, e != null)) {
       r = SysResult.err(e, "addr not page aligned, length 0, or range outside user space");
     } else {
       task.mm().unmap(addr, task.mm().roundUp(length));
@@ -221,6 +260,7 @@ public final class Syscall {
   private static final int SETFL_MASK = 02000 | 04000 | 010000 | 020000 | 040000 | 01000000;
 
   public SysResult fcntl(int fd, int cmd, long arg) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
@@ -237,21 +277,25 @@ public final class Syscall {
           f.setStatusFlags((f.statusFlags() & ~SETFL_MASK) | ((int) arg & SETFL_MASK));
           yield SysResult.ok();
         }
-        default -> SysResult.err(Errno.EINVAL, "fcntl command " + cmd + " is not modelled");
+        default -> {
+          d().refuse(FCNTL_CMD, true, cmd);
+          yield SysResult.err(Errno.EINVAL, "fcntl command " + cmd + " is not modelled");
+        }
       };
     }
     return traced(String.format("fcntl(%d, %d, 0x%x)", fd, cmd, arg), r);
   }
 
   public SysResult memfdCreate(String name, int flags) {
+    enter();
     SysResult r;
-    if ((flags & ~MFD_VALID) != 0) {
+    if (d().refuse(MEMFD_FLAGS, (flags & ~MFD_VALID) != 0, flags)) {
       r = SysResult.err(Errno.EINVAL, "unknown MFD_ flags");
-    } else if (name.length() > 249) {
+    } else if (d().refuse(MEMFD_NAME, name.length() > 249)) {
       r = SysResult.err(Errno.EINVAL, "name longer than 249 bytes");
     } else {
       int fd = task.reserveFd();
-      if (fd < 0) {
+      if (d().refuse(OPEN_FD, fd < 0)) {
         r = SysResult.err(Errno.EMFILE, "too many open files");
       } else {
         task.installFd(fd, new MemfdFile(kernel.newMemObject(name, 0, true)));
@@ -262,13 +306,15 @@ public final class Syscall {
   }
 
   public SysResult ftruncate(int fd, long length) {
+    enter();
     KFile f = task.file(fd);
     SysResult r;
     if (f == null) {
       r = badFd(fd);
-    } else if (!(f instanceof MemfdFile m)) {
+    } else if (d().refuse(FTRUNCATE_FILE, !(f instanceof MemfdFile))
+        || !(f instanceof MemfdFile m)) {
       r = SysResult.err(Errno.EINVAL, f.describe() + " cannot be truncated");
-    } else if (length < 0) {
+    } else if (d().refuse(FTRUNCATE_LENGTH, length < 0)) {
       r = SysResult.err(Errno.EINVAL, "negative length");
     } else {
       m.object().truncate(length);
@@ -278,8 +324,9 @@ public final class Syscall {
   }
 
   public SysResult failNth(int n) {
+    enter();
     SysResult r;
-    if (n < 0) {
+    if (d().refuse(FAIL_NTH_VALUE, n < 0, n)) {
       r = SysResult.err(Errno.EINVAL, "fail-nth must not be negative");
     } else {
       task.setFailNth(n);
@@ -289,11 +336,14 @@ public final class Syscall {
   }
 
   public void exit() {
+    enter();
     kernel.tracer().line(() -> "pid " + task.pid() + ": exit()");
     kernel.exit(task);
+    done(SysResult.ok(), () -> "exit()");
   }
 
-  private static SysResult badFd(int fd) {
+  private SysResult badFd(int fd) {
+    kernel.decider().refuse(org.iommufdsim.sim.kernel.decide.SysCheck.FD_OPEN, true);
     return SysResult.err(Errno.EBADF, "fd " + fd + " is not open");
   }
 }

@@ -24,6 +24,9 @@ public final class Task {
   private long failNth;
   private String lastFailPoint;
   private boolean exited;
+  /** The checks this task's last (or current) system call ran. */
+  private final org.iommufdsim.sim.kernel.decide.DecisionLog decisions =
+      new org.iommufdsim.sim.kernel.decide.DecisionLog();
 
   Task(Kernel kernel, int pid, boolean capSysResource) {
     this.kernel = kernel;
@@ -49,6 +52,16 @@ public final class Task {
 
   public boolean capSysResource() {
     return capSysResource;
+  }
+
+  /** The decision log of this task's last system call (the current one while it runs). */
+  public org.iommufdsim.sim.kernel.decide.DecisionLog decisions() {
+    return decisions;
+  }
+
+  /** A system call of this task begins: its checks record into this task's log. */
+  public void enterCall() {
+    kernel.decider().begin(decisions);
   }
 
   public boolean exited() {

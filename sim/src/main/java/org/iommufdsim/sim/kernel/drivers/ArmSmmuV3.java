@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.drivers;
 
+import static org.iommufdsim.sim.kernel.decide.SmmuCheck.*;
+
 import static org.iommufdsim.sim.kernel.drivers.SmmuRegisters.*;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
@@ -18,6 +20,7 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_viommu_arm_smmuv3_invali
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import java.util.Map;
 import java.util.TreeSet;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
@@ -244,28 +247,37 @@ public final class ArmSmmuV3 implements IommuDriver {
    * nest parent (EOPNOTSUPP without nesting); DIRTY_TRACKING and/or PASID make a stage-1
    * domain; every other combination (NEST_PARENT with anything) is EOPNOTSUPP.
    */
+  private Decider decider = new Decider();
+
+  @Override
+  public void setDecider(Decider d) {
+    decider = d;
+  }
+
   @Override
   public KResult<IommuDomain> allocPaging(IommuDevice dev, long flags, UserData data) {
     long dirty = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
     long pasid = IOMMU_HWPT_ALLOC_PASID;
-    if ((flags & ~(dirty | pasid | IOMMU_HWPT_ALLOC_NEST_PARENT)) != 0 || data != null) {
+    if (decider.refuse(SMMU_PAGING_FLAGS,
+        (flags & ~(dirty | pasid | IOMMU_HWPT_ALLOC_NEST_PARENT)) != 0 || data != null, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: unknown flags or user data");
     }
     Stage stage;
     if (flags == 0) {
       stage = transS1() ? Stage.S1 : Stage.S2;
     } else if (flags == IOMMU_HWPT_ALLOC_NEST_PARENT) {
-      if (!nestingSupported()) {
+      if (decider.refuse(SMMU_PAGING_NEST, !nestingSupported())) {
         return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: the SMMU cannot nest (no S1P+S2P)");
       }
       stage = Stage.S2;
     } else if (flags == dirty || flags == (dirty | pasid) || flags == pasid) {
-      if (!transS1()) {
+      if (decider.refuse(SMMU_PAGING_S1, !transS1())) {
         return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: DIRTY_TRACKING and PASID need a"
             + " stage-1 domain");
       }
       stage = Stage.S1;
     } else {
+      decider.refuse(SMMU_PAGING_COMBO, true, flags);
       return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: NEST_PARENT takes no other flag");
     }
     return KResult.ok(finalise(stage, flags));
@@ -334,6 +346,7 @@ public final class ArmSmmuV3 implements IommuDriver {
   @Override
   public KResult<IommuDomain> allocNested(IommuDevice dev, IommuDomain parent, long flags,
       UserData data) {
+    decider.refuse(SMMU_NESTED_OP, true);
     return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: nested domains come from a vIOMMU");
   }
 
@@ -354,9 +367,9 @@ public final class ArmSmmuV3 implements IommuDriver {
     return switch (domain.priv()) {
       case Paging p -> attachPaging(p, dev, m);
       case Nested n -> attachNested(domain, n, dev, m);
-      case null -> domain.type() == IommuDomain.Type.BLOCKED ? setVmaster(m, null, null, 0)
-          : Errno.EINVAL;
-      default -> Errno.EINVAL;
+      case null -> !decider.refuse(SMMU_ATTACH_OWNER, domain.type() != IommuDomain.Type.BLOCKED)
+          ? setVmaster(m, null, null, 0) : Errno.EINVAL;
+      default -> decider.refuse(SMMU_ATTACH_OWNER, true) ? Errno.EINVAL : null;
     };
   }
 
@@ -365,25 +378,25 @@ public final class ArmSmmuV3 implements IommuDriver {
   // enabling (EATS, pci_enable_ats) has no uAPI-visible failure and is not modelled.
 
   private Errno attachPaging(Paging p, IommuDevice dev, Master m) {
-    if (p.smmu() != this) {
+    if (decider.refuse(SMMU_ATTACH_OWNER, p.smmu() != this)) {
       return Errno.EINVAL;
     }
-    if (p.stage() == Stage.S2 && ssidsInUse(dev)) {
+    if (decider.refuse(SMMU_ATTACH_SSIDS, p.stage() == Stage.S2 && ssidsInUse(dev))) {
       return Errno.EBUSY;
     }
     return setVmaster(m, null, null, 0);
   }
 
   private Errno attachNested(IommuDomain domain, Nested n, IommuDevice dev, Master m) {
-    if (n.smmu() != this) {
+    if (decider.refuse(SMMU_ATTACH_OWNER, n.smmu() != this)) {
       return Errno.EINVAL;
     }
-    if (ssidsInUse(dev)) {
+    if (decider.refuse(SMMU_ATTACH_SSIDS, ssidsInUse(dev))) {
       return Errno.EBUSY;
     }
     long vsid = n.viommu().vdevId(dev);
     if (vsid < 0) {
-      if (n.cfg() == CFG_ABORT || n.cfg() == CFG_BYPASS) {
+      if (!decider.refuse(SMMU_ATTACH_VDEV, n.cfg() != CFG_ABORT && n.cfg() != CFG_BYPASS)) {
         return setVmaster(m, null, null, 0);
       }
       return Errno.ENOENT;
@@ -415,16 +428,17 @@ public final class ArmSmmuV3 implements IommuDriver {
       return null;
     }
     // Unverified: the EOPNOTSUPP comes from iommu_attach_device_pasid (iommu.c), not re-read.
-    if (domain.type() != IommuDomain.Type.PAGING) {
+    if (decider.refuse(SMMU_PASID_PAGING, domain.type() != IommuDomain.Type.PAGING)) {
       return Errno.EOPNOTSUPP;
     }
-    if (!(domain.priv() instanceof Paging p) || p.smmu() != this || p.stage() != Stage.S1) {
+    if (decider.refuse(SMMU_PASID_S1, !(domain.priv() instanceof Paging p)
+        || p.smmu() != this || p.stage() != Stage.S1)) {
       return Errno.EINVAL;
     }
     IommuDomain rid = dev.ridDomain();
     boolean cdTableInSte = rid != null && rid.priv() instanceof Paging rp
         && rp.stage() == Stage.S1;
-    if (rid != null && !cdTableInSte) {
+    if (decider.refuse(SMMU_PASID_RID, rid != null && !cdTableInSte)) {
       return Errno.EINVAL;
     }
     return null;
@@ -435,8 +449,8 @@ public final class ArmSmmuV3 implements IommuDriver {
   /** Mirrors arm_smmu_hw_info: DEFAULT or ARM_SMMUV3 (no impl_ops here), else EOPNOTSUPP. */
   @Override
   public KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType) {
-    if (requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
-        && requestedType != IOMMU_HW_INFO_TYPE_ARM_SMMUV3) {
+    if (decider.refuse(SMMU_HW_INFO_TYPE, requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
+        && requestedType != IOMMU_HW_INFO_TYPE_ARM_SMMUV3, requestedType)) {
       return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: hw_info type must be DEFAULT or"
           + " ARM_SMMUV3");
     }
@@ -479,7 +493,8 @@ public final class ArmSmmuV3 implements IommuDriver {
   @Override
   public Errno viommuInit(ViommuCore viommu, UserData data) {
     IommuDomain parent = viommu.parentDomain();
-    if (!(parent.priv() instanceof Paging p) || p.smmu() != this) {
+    if (decider.refuse(SMMU_VIOMMU_PARENT, !(parent.priv() instanceof Paging pp)
+        || pp.smmu() != this) || !(parent.priv() instanceof Paging p)) {
       return Errno.EINVAL;
     }
     viommu.setPriv(new Vsmmu(parent, p.vmid()));
@@ -498,7 +513,7 @@ public final class ArmSmmuV3 implements IommuDriver {
    */
   @Override
   public KResult<IommuDomain> viommuAllocNested(ViommuCore viommu, long flags, UserData data) {
-    if (flags != 0) {
+    if (decider.refuse(SMMU_NESTED_FLAGS, flags != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "arm_smmuv3: nested domains take no flags");
     }
     KResult<byte[]> arg = data.copy(IOMMU_HWPT_DATA_ARM_SMMUV3, iommu_hwpt_arm_smmuv3);
@@ -508,7 +523,7 @@ public final class ArmSmmuV3 implements IommuDriver {
     long[] ste = {STE0.get(arg.value()), STE1.get(arg.value())};
     boolean[] ats = new boolean[1];
     String bad = validateVste(ste, ats);
-    if (bad != null) {
+    if (decider.refuseWith(SMMU_VSTE, bad == null ? null : Errno.EIO, bad)) {
       return KResult.err(Errno.EIO, "arm_smmuv3: invalid vSTE: " + bad);
     }
     IommuDomain parent = viommu.parentDomain();
@@ -568,7 +583,8 @@ public final class ArmSmmuV3 implements IommuDriver {
       a.setHandled(a.entryNum()); // returns before array->entry_num is rewritten
       return Errno.ENOMEM;
     }
-    if (a.type() != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 || a.entryNum() == 0) {
+    if (decider.refuse(SMMU_INV_ARRAY,
+        a.type() != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 || a.entryNum() == 0)) {
       return Errno.EINVAL;
     }
     KResult<List<byte[]>> all =
@@ -605,7 +621,7 @@ public final class ArmSmmuV3 implements IommuDriver {
    * CFGI_CD_ALL get their vSID replaced by the device's physical SID (EIO when no vdevice of
    * this vIOMMU has that vSID); every other opcode is EIO.
    */
-  private static Errno convert(ViommuCore viommu, Vsmmu vs, long[] c) {
+  private Errno convert(ViommuCore viommu, Vsmmu vs, long[] c) {
     long vmid = (long) vs.vmid() << 32;
     switch ((int) (c[0] & CMDQ_0_OP)) {
       case OP_TLBI_NSNH_ALL -> {
@@ -616,12 +632,14 @@ public final class ArmSmmuV3 implements IommuDriver {
           c[0] = (c[0] & ~TLBI_0_VMID) | vmid;
       case OP_ATC_INV, OP_CFGI_CD, OP_CFGI_CD_ALL -> {
         IommuDevice dev = viommu.findDev(c[0] >>> 32);
-        if (dev == null || !(dev.priv() instanceof Master m)) {
+        if (decider.refuse(SMMU_CMD_SID, dev == null || !(dev.priv() instanceof Master), c[0] >>> 32)
+            || !(dev.priv() instanceof Master m)) {
           return Errno.EIO;
         }
         c[0] = (c[0] & ~CMD_0_SID) | ((m.sid & 0xffffffffL) << 32);
       }
       default -> {
+        decider.refuse(SMMU_CMD_OPCODE, true, c[0] & CMDQ_0_OP);
         return Errno.EIO;
       }
     }

@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.drivers;
 
+import static org.iommufdsim.sim.kernel.decide.VtdCheck.*;
+
 import static org.iommufdsim.sim.kernel.drivers.VtdRegisters.*;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
@@ -19,6 +21,7 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_vtd_s1_invalidate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import java.util.Map;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
@@ -128,6 +131,13 @@ public final class IntelVtd implements IommuDriver {
   private final long cap;
   private final long ecap;
 
+  private Decider decider = new Decider();
+
+  @Override
+  public void setDecider(Decider d) {
+    decider = d;
+  }
+
   public IntelVtd(String unitName, Config config) {
     this.unitName = unitName;
     this.config = config;
@@ -215,7 +225,7 @@ public final class IntelVtd implements IommuDriver {
    */
   @Override
   public KResult<IommuDomain> allocPaging(IommuDevice dev, long flags, UserData data) {
-    if (data != null) {
+    if (decider.refuse(VTD_PAGING_DATA, data != null)) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: paging domains take no user data");
     }
     KResult<IommuDomain> fs = allocFirstStage(flags);
@@ -227,11 +237,11 @@ public final class IntelVtd implements IommuDriver {
 
   /** Mirrors intel_iommu_domain_alloc_first_stage and compute_vasz_lg2_fs. */
   private KResult<IommuDomain> allocFirstStage(long flags) {
-    if ((flags & ~IOMMU_HWPT_ALLOC_PASID) != 0) {
+    if (decider.refuse(VTD_FS_FLAGS, (flags & ~IOMMU_HWPT_ALLOC_PASID) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: a first-stage domain takes only the"
           + " PASID flag");
     }
-    if (!sm() || !has(ecap, ECAP_FLTS)) {
+    if (decider.refuse(VTD_FS_SUPPORTED, !sm() || !has(ecap, ECAP_FLTS))) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: the unit has no first-stage tables");
     }
     int mgaw = VtdRegisters.mgaw(cap);
@@ -252,23 +262,24 @@ public final class IntelVtd implements IommuDriver {
   private KResult<IommuDomain> allocSecondStage(long flags) {
     long known = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
         | IOMMU_HWPT_ALLOC_PASID;
-    if ((flags & ~known) != 0) {
+    if (decider.refuse(VTD_SS_FLAGS, (flags & ~known) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: unknown paging flags");
     }
     boolean nest = (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) != 0;
     boolean dirty = (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0;
-    if ((nest && !nestedSupported()) || (dirty && !ssadsSupported())) {
+    if (decider.refuse(VTD_SS_CAPS,
+        (nest && !nestedSupported()) || (dirty && !ssadsSupported()))) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: NEST_PARENT needs ECAP.NEST and"
           + " DIRTY_TRACKING needs ECAP.SLADS");
     }
-    if (sm() && !has(ecap, ECAP_SLTS)) {
+    if (decider.refuse(VTD_SS_SUPPORTED, sm() && !has(ecap, ECAP_SLTS))) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: the unit has no second-stage tables");
     }
     int[] top = new int[1];
     int vasz = vaszSecondStage(top);
     // Unverified: a SAGAW/MGAW pair no table fits (vasz 0) fails pt_iommu_vtdss_init; the
     // modelled units never have one, so the errno is a guess.
-    if (vasz == 0) {
+    if (decider.refuse(VTD_SS_DEPTH, vasz == 0)) {
       return KResult.err(Errno.EINVAL, "intel_vtd: no second-stage table depth fits MGAW");
     }
     long pgsize = SZ_4K | SZ_2M | SZ_1G;
@@ -310,7 +321,9 @@ public final class IntelVtd implements IommuDriver {
    * (made by any unit). EINVAL means "incompatible".
    */
   Errno compatible(IommuDomain d) {
-    if (d == null || d.type() != IommuDomain.Type.PAGING || !(d.priv() instanceof Paging p)) {
+    if (decider.refuse(VTD_COMPAT_PAGING,
+        d == null || d.type() != IommuDomain.Type.PAGING || !(d.priv() instanceof Paging))
+        || !(d.priv() instanceof Paging p)) {
       return Errno.EINVAL;
     }
     return p.firstStage() ? compatibleFirstStage(d, p) : compatibleSecondStage(d, p);
@@ -322,16 +335,17 @@ public final class IntelVtd implements IommuDriver {
 
   /** Mirrors paging_domain_compatible_first_stage. */
   private Errno compatibleFirstStage(IommuDomain d, Paging p) {
-    if (d.hasDirtyOps() || p.nestParent()) {
+    if (decider.refuse(VTD_COMPAT_FS_KIND, d.hasDirtyOps() || p.nestParent())) {
       return Errno.EINVAL;
     }
-    if (!sm() || !has(ecap, ECAP_FLTS)) {
+    if (decider.refuse(VTD_COMPAT_FS_TABLES, !sm() || !has(ecap, ECAP_FLTS))) {
       return Errno.EINVAL;
     }
-    if (!has(cap, CAP_FL5LP) && p.vaszLg2() > 48) {
+    if (decider.refuse(VTD_COMPAT_FS_5LEVEL, !has(cap, CAP_FL5LP) && p.vaszLg2() > 48)) {
       return Errno.EINVAL;
     }
-    if (!has(cap, CAP_FL1GP) && (d.pgsizeBitmap() & SZ_1G) != 0) {
+    if (decider.refuse(VTD_COMPAT_FS_1G,
+        !has(cap, CAP_FL1GP) && (d.pgsizeBitmap() & SZ_1G) != 0)) {
       return Errno.EINVAL;
     }
     return null;
@@ -339,26 +353,28 @@ public final class IntelVtd implements IommuDriver {
 
   /** Mirrors paging_domain_compatible_second_stage. */
   private Errno compatibleSecondStage(IommuDomain d, Paging p) {
-    if (d.hasDirtyOps() && !ssadsSupported()) {
+    if (decider.refuse(VTD_COMPAT_SS_DIRTY, d.hasDirtyOps() && !ssadsSupported())) {
       return Errno.EINVAL;
     }
-    if (p.nestParent() && !nestedSupported()) {
+    if (decider.refuse(VTD_COMPAT_SS_NEST, p.nestParent() && !nestedSupported())) {
       return Errno.EINVAL;
     }
-    if (sm() && !has(ecap, ECAP_SLTS)) {
+    if (decider.refuse(VTD_COMPAT_SS_TABLES, sm() && !has(ecap, ECAP_SLTS))) {
       return Errno.EINVAL;
     }
-    if (VtdRegisters.mgaw(cap) < p.vaszLg2()) {
+    if (decider.refuse(VTD_COMPAT_SS_WIDTH, VtdRegisters.mgaw(cap) < p.vaszLg2())) {
       return Errno.EINVAL;
     }
-    if ((VtdRegisters.sagaw(cap) & (1 << p.aw())) == 0) {
+    if (decider.refuse(VTD_COMPAT_SS_SAGAW, (VtdRegisters.sagaw(cap) & (1 << p.aw())) == 0)) {
       return Errno.EINVAL;
     }
     int sllps = VtdRegisters.sllps(cap);
-    if ((sllps & 1) == 0 && (d.pgsizeBitmap() & SZ_2M) != 0) {
+    if (decider.refuse(VTD_COMPAT_SS_2M,
+        (sllps & 1) == 0 && (d.pgsizeBitmap() & SZ_2M) != 0)) {
       return Errno.EINVAL;
     }
-    if ((sllps & 2) == 0 && (d.pgsizeBitmap() & SZ_1G) != 0) {
+    if (decider.refuse(VTD_COMPAT_SS_1G,
+        (sllps & 2) == 0 && (d.pgsizeBitmap() & SZ_1G) != 0)) {
       return Errno.EINVAL;
     }
     return null;
@@ -369,7 +385,8 @@ public final class IntelVtd implements IommuDriver {
    * device's PRI enabled (intel_iommu_enable_iopf), else ENODEV.
    */
   private Errno iopf(IommuDomain d, IommuDevice dev) {
-    return d.iopfHandler() != null && !priEnabled(dev) ? Errno.ENODEV : null;
+    return decider.refuse(VTD_IOPF, d.iopfHandler() != null && !priEnabled(dev)) ? Errno.ENODEV
+        : null;
   }
 
   // ---- attach ----
@@ -385,7 +402,8 @@ public final class IntelVtd implements IommuDriver {
   }
 
   private Errno attachNested(IommuDomain domain, IommuDevice dev) {
-    if (!(domain.priv() instanceof Nested n)) {
+    if (decider.refuse(VTD_NESTED_DOMAIN, !(domain.priv() instanceof Nested))
+        || !(domain.priv() instanceof Nested n)) {
       return Errno.EINVAL;
     }
     Errno e = compatible(domain.parent());
@@ -407,7 +425,7 @@ public final class IntelVtd implements IommuDriver {
     // Simplification: every modelled unit has ECAP.PASID, so this EOPNOTSUPP is unreachable.
     // Unverified: the v7.0 intel_nested_set_dev_pasid read for this model no longer refuses a
     // parent with dirty-tracking ops (v6.17 answered EINVAL); the model follows the newer text.
-    if (!pasidSupported()) {
+    if (decider.refuse(VTD_PASID_SUPPORTED, !pasidSupported())) {
       return Errno.EOPNOTSUPP;
     }
     return attach(domain, dev);
@@ -419,17 +437,15 @@ public final class IntelVtd implements IommuDriver {
    * all EINVAL. Unknown flag bits are not looked at (WPE is honoured only with SRE).
    */
   private Errno setupNested(Nested n) {
-    if (n.addrWidth == 57) {
-      if (!has(cap, CAP_FL5LP)) {
-        return Errno.EINVAL;
-      }
-    } else if (n.addrWidth != 48) {
+    if (decider.refuse(VTD_S1_ADDR_WIDTH,
+        n.addrWidth == 57 ? !has(cap, CAP_FL5LP) : n.addrWidth != 48, n.addrWidth)) {
       return Errno.EINVAL;
     }
-    if ((n.flags & IOMMU_VTD_S1_SRE) != 0 && !has(ecap, ECAP_SRS)) {
+    if (decider.refuse(VTD_S1_SRE, (n.flags & IOMMU_VTD_S1_SRE) != 0 && !has(ecap, ECAP_SRS))) {
       return Errno.EINVAL;
     }
-    if ((n.flags & IOMMU_VTD_S1_EAFE) != 0 && !has(ecap, ECAP_EAFS)) {
+    if (decider.refuse(VTD_S1_EAFE,
+        (n.flags & IOMMU_VTD_S1_EAFE) != 0 && !has(ecap, ECAP_EAFS))) {
       return Errno.EINVAL;
     }
     return null;
@@ -456,15 +472,17 @@ public final class IntelVtd implements IommuDriver {
   @Override
   public KResult<IommuDomain> allocNested(IommuDevice dev, IommuDomain parent, long flags,
       UserData data) {
-    if (!nestedSupported() || (flags & ~IOMMU_HWPT_ALLOC_PASID) != 0) {
+    if (decider.refuse(VTD_NESTED_FLAGS,
+        !nestedSupported() || (flags & ~IOMMU_HWPT_ALLOC_PASID) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: the unit does not nest (ECAP.NEST), or"
           + " flags other than PASID");
     }
-    if (data.type() != IOMMU_HWPT_DATA_VTD_S1) {
+    if (decider.refuse(VTD_NESTED_DATA_TYPE, data.type() != IOMMU_HWPT_DATA_VTD_S1, data.type())) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: nested data must be"
           + " IOMMU_HWPT_DATA_VTD_S1");
     }
-    if (!(parent.priv() instanceof Paging p) || p.firstStage() || !p.nestParent()) {
+    if (decider.refuse(VTD_NESTED_PARENT, !(parent.priv() instanceof Paging pp)
+        || pp.firstStage() || !pp.nestParent())) {
       return KResult.err(Errno.EINVAL, "intel_vtd: the parent is not a second-stage nest"
           + " parent");
     }
@@ -490,7 +508,7 @@ public final class IntelVtd implements IommuDriver {
     Nested n = (Nested) domain.priv();
     long done = 0;
     Errno rc = null;
-    if (a.type() != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1) {
+    if (decider.refuse(VTD_INV_TYPE, a.type() != IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, a.type())) {
       rc = Errno.EINVAL;
     } else {
       for (long i = 0; i < a.entryNum(); i++) {
@@ -507,14 +525,16 @@ public final class IntelVtd implements IommuDriver {
     return rc;
   }
 
-  private static Errno flush(Nested n, byte[] e) {
+  private Errno flush(Nested n, byte[] e) {
     long addr = INV_ADDR.get(e);
     long npages = INV_NPAGES.get(e);
     long flags = INV_FLAGS.get(e);
-    if ((flags & ~IOMMU_VTD_INV_FLAGS_LEAF) != 0 || INV_RES.get(e) != 0) {
+    if (decider.refuse(VTD_INV_FLAGS,
+        (flags & ~IOMMU_VTD_INV_FLAGS_LEAF) != 0 || INV_RES.get(e) != 0, flags)) {
       return Errno.EOPNOTSUPP;
     }
-    if ((addr & (SZ_4K - 1)) != 0 || (npages == U64.MAX && addr != 0)) {
+    if (decider.refuse(VTD_INV_ADDR,
+        (addr & (SZ_4K - 1)) != 0 || (npages == U64.MAX && addr != 0), addr)) {
       return Errno.EINVAL;
     }
     boolean leaf = (flags & IOMMU_VTD_INV_FLAGS_LEAF) != 0;
@@ -536,8 +556,8 @@ public final class IntelVtd implements IommuDriver {
    */
   @Override
   public KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType) {
-    if (requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
-        && requestedType != IOMMU_HW_INFO_TYPE_INTEL_VTD) {
+    if (decider.refuse(VTD_HW_INFO_TYPE, requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
+        && requestedType != IOMMU_HW_INFO_TYPE_INTEL_VTD, requestedType)) {
       return KResult.err(Errno.EOPNOTSUPP, "intel_vtd: hw_info type must be DEFAULT or"
           + " INTEL_VTD");
     }
@@ -554,7 +574,7 @@ public final class IntelVtd implements IommuDriver {
    */
   @Override
   public Errno setDirtyTracking(IommuDomain domain, boolean enable) {
-    if (!domain.hasDirtyOps()) {
+    if (decider.refuse(VTD_SET_DIRTY, !domain.hasDirtyOps())) {
       return Errno.EINVAL;
     }
     domain.setDirtyTracking(enable);

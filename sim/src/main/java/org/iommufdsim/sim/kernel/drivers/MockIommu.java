@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.drivers;
 
+import static org.iommufdsim.sim.kernel.decide.MockCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdTestUapi.*;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
@@ -80,6 +82,14 @@ public final class MockIommu implements IommuDriver {
   }
 
   private final String instanceName;
+  /** Where the mock's own checks record (the kernel's decider once the kernel sets it). */
+  private org.iommufdsim.sim.kernel.decide.Decider decider =
+      new org.iommufdsim.sim.kernel.decide.Decider();
+
+  @Override
+  public void setDecider(org.iommufdsim.sim.kernel.decide.Decider d) {
+    decider = d;
+  }
 
   public MockIommu(long pageSize) {
     this(pageSize, "mock_iommu_device");
@@ -128,13 +138,15 @@ public final class MockIommu implements IommuDriver {
     long pagingFlags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING | IOMMU_HWPT_ALLOC_NEST_PARENT
         | IOMMU_HWPT_ALLOC_PASID;
     boolean dirty = (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0;
-    if ((flags & ~pagingFlags) != 0 || (dirty && dev(dev).noDirty())) {
+    if (decider.refuse(MOCK_PAGING_FLAGS,
+        (flags & ~pagingFlags) != 0 || (dirty && dev(dev).noDirty()), flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "mock: unsupported paging flags, or DIRTY_TRACKING"
           + " on a NO_DIRTY device");
     }
     long type = MOCK_IOMMUPT_DEFAULT;
     if (data != null) {
-      if (data.type() != IOMMU_HWPT_DATA_SELFTEST) {
+      if (decider.refuse(MOCK_PAGING_DATA_TYPE, data.type() != IOMMU_HWPT_DATA_SELFTEST,
+          data.type())) {
         return KResult.err(Errno.EOPNOTSUPP, "mock: paging user data must be"
             + " IOMMU_HWPT_DATA_SELFTEST");
       }
@@ -158,6 +170,7 @@ public final class MockIommu implements IommuDriver {
       return KResult.ok(new IommuDomain(IommuDomain.Type.PAGING, this, ~(pageSize - 1), 0,
           U64.MAX, dirty, null, new MockDomain(type, null, null)));
     }
+    decider.refuse(MOCK_PAGING_PT_TYPE, true, type);
     return KResult.err(Errno.EOPNOTSUPP, "mock: unknown pagetable_type " + type);
   }
 
@@ -175,13 +188,15 @@ public final class MockIommu implements IommuDriver {
 
   public KResult<IommuDomain> allocNested(IommuDomain parent, long flags, UserData data,
       Object viommu) {
-    if ((flags & ~IOMMU_HWPT_ALLOC_PASID) != 0) {
+    if (decider.refuse(MOCK_NESTED_FLAGS, (flags & ~IOMMU_HWPT_ALLOC_PASID) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "mock: nested flags other than ALLOC_PASID");
     }
-    if (parent.driver() != this || parent.type() != IommuDomain.Type.PAGING) {
+    if (decider.refuse(MOCK_NESTED_PARENT,
+        parent.driver() != this || parent.type() != IommuDomain.Type.PAGING)) {
       return KResult.err(Errno.EINVAL, "mock: the parent is not a mock paging domain");
     }
-    if (data.type() != IOMMU_HWPT_DATA_SELFTEST) {
+    if (decider.refuse(MOCK_NESTED_DATA_TYPE, data.type() != IOMMU_HWPT_DATA_SELFTEST,
+        data.type())) {
       return KResult.err(Errno.EOPNOTSUPP, "mock: nested data_type must be"
           + " IOMMU_HWPT_DATA_SELFTEST");
     }
@@ -200,7 +215,7 @@ public final class MockIommu implements IommuDriver {
   @Override
   public Errno attach(IommuDomain domain, IommuDevice dev) {
     MockDev md = dev(dev);
-    if (domain.hasDirtyOps() && md.noDirty()) {
+    if (decider.refuse(MOCK_ATTACH_DIRTY, domain.hasDirtyOps() && md.noDirty())) {
       return Errno.EINVAL;
     }
     Object viommu = null;
@@ -209,7 +224,7 @@ public final class MockIommu implements IommuDriver {
         && m.viommu != null) {
       viommu = m.viommu;
       vdevId = vdevLookup.vdevId(viommu, dev);
-      if (vdevId < 0) {
+      if (decider.refuse(MOCK_ATTACH_VDEV, vdevId < 0)) {
         return Errno.ENOENT;
       }
     }
@@ -227,12 +242,14 @@ public final class MockIommu implements IommuDriver {
         md.pasid1024Armed = false;
       } else if (md.pasid1024Armed) {
         md.pasid1024Armed = false;
+        decider.refused(MOCK_PASID_1024);
         return Errno.ENOMEM;
       } else {
         md.pasid1024Armed = true;
       }
     }
-    if (domain != null && domain.hasDirtyOps() && md.noDirty()) {
+    if (decider.refuse(MOCK_PASID_DIRTY,
+        domain != null && domain.hasDirtyOps() && md.noDirty())) {
       return Errno.EINVAL;
     }
     return null;
@@ -241,8 +258,8 @@ public final class MockIommu implements IommuDriver {
   /** Mirrors selftest.c: mock_domain_hw_info. */
   @Override
   public KResult<HwInfo> hwInfo(IommuDevice dev, long requestedType) {
-    if (requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
-        && requestedType != IOMMU_HW_INFO_TYPE_SELFTEST) {
+    if (decider.refuse(MOCK_HW_INFO_TYPE, requestedType != IOMMU_HW_INFO_TYPE_DEFAULT
+        && requestedType != IOMMU_HW_INFO_TYPE_SELFTEST, requestedType)) {
       return KResult.err(Errno.EOPNOTSUPP, "mock: hw_info type must be DEFAULT or SELFTEST");
     }
     byte[] b = iommu_test_hw_info.newBuffer();
@@ -259,7 +276,8 @@ public final class MockIommu implements IommuDriver {
     MockDomain md = (MockDomain) domain.priv();
     long processed = 0;
     Errno rc = null;
-    if (a.type() != IOMMU_HWPT_INVALIDATE_DATA_SELFTEST) {
+    if (decider.refuse(MOCK_INVALIDATE_TYPE, a.type() != IOMMU_HWPT_INVALIDATE_DATA_SELFTEST,
+        a.type())) {
       rc = Errno.EINVAL;
     } else {
       for (long i = 0; i < a.entryNum(); i++) {
@@ -271,11 +289,12 @@ public final class MockIommu implements IommuDriver {
         }
         long flags = INV_FLAGS.get(e.value());
         long id = INV_ID.get(e.value());
-        if ((flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+        if (decider.refuse(MOCK_INVALIDATE_FLAGS,
+            (flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0, flags)) {
           rc = Errno.EOPNOTSUPP;
           break;
         }
-        if (id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX) {
+        if (decider.refuse(MOCK_INVALIDATE_ID, id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX, id)) {
           rc = Errno.EINVAL;
           break;
         }
@@ -328,7 +347,8 @@ public final class MockIommu implements IommuDriver {
       VS_OFF.set(d, off);
       VS_LEN.set(d, 2 * pageSize);
       long back = Math.min(data.len(), VS_LEN.end());
-      if (!data.task().mm().copyTo(data.uptr(), Arrays.copyOf(d, (int) back))) {
+      if (decider.refuse(MOCK_VIOMMU_COPY_OUT,
+          !data.task().mm().copyTo(data.uptr(), Arrays.copyOf(d, (int) back)))) {
         return Errno.EFAULT;
       }
     }
@@ -375,16 +395,18 @@ public final class MockIommu implements IommuDriver {
     for (byte[] c : cmds.value()) {
       long flags = VI_FLAGS.get(c);
       long cache = VI_CACHE.get(c);
-      if ((flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0) {
+      if (decider.refuse(MOCK_VIOMMU_INV_FLAGS,
+          (flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) != 0, flags)) {
         rc = Errno.EOPNOTSUPP;
         break;
       }
-      if (cache > MOCK_DEV_CACHE_ID_MAX) {
+      if (decider.refuse(MOCK_VIOMMU_INV_CACHE, cache > MOCK_DEV_CACHE_ID_MAX, cache)) {
         rc = Errno.EINVAL;
         break;
       }
       IommuDevice dev = v.findDev(VI_VDEV.get(c));
-      if (dev == null || !(dev.priv() instanceof MockDev md)) {
+      if (decider.refuse(MOCK_VIOMMU_INV_VDEV, dev == null || !(dev.priv() instanceof MockDev),
+          VI_VDEV.get(c)) || !(dev.priv() instanceof MockDev md)) {
         rc = Errno.EINVAL;
         break;
       }
@@ -409,15 +431,16 @@ public final class MockIommu implements IommuDriver {
   public Errno hwQueueInit(org.iommufdsim.sim.kernel.iommu.ViommuCore v, Object queue,
       long index, Object[] dependsOn) {
     MockViommu mv = (MockViommu) v.priv();
-    if (index >= IOMMU_TEST_HW_QUEUE_MAX || index < 0) {
+    if (decider.refuse(MOCK_HW_QUEUE_INDEX, index >= IOMMU_TEST_HW_QUEUE_MAX || index < 0,
+        index)) {
       return Errno.EINVAL;
     }
-    if (mv.hwQueues[(int) index] != null) {
+    if (decider.refuse(MOCK_HW_QUEUE_TAKEN, mv.hwQueues[(int) index] != null, index)) {
       return Errno.EEXIST;
     }
     if (index > 0) {
       Object prev = mv.hwQueues[(int) index - 1];
-      if (prev == null) {
+      if (decider.refuse(MOCK_HW_QUEUE_ORDER, prev == null, index)) {
         return Errno.EIO;
       }
       dependsOn[0] = prev;
@@ -459,7 +482,7 @@ public final class MockIommu implements IommuDriver {
   /** Mirrors selftest.c: mock_domain_set_dirty_tracking. */
   @Override
   public Errno setDirtyTracking(IommuDomain domain, boolean enable) {
-    if (!domain.hasDirtyOps()) {
+    if (decider.refuse(MOCK_SET_DIRTY, !domain.hasDirtyOps())) {
       return Errno.EINVAL;
     }
     domain.setDirtyTracking(enable);

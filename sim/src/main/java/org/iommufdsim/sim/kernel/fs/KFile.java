@@ -1,6 +1,7 @@
 package org.iommufdsim.sim.kernel.fs;
 
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.decide.SysCheck;
 import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.uapi.Errno;
 
@@ -59,14 +60,17 @@ public abstract class KFile {
   protected void release() {}
 
   public SysResult ioctl(Task task, long request, long arg) {
+    task.kernel().decider().refuse(SysCheck.FILE_IOCTL, true);
     return SysResult.err(Errno.ENOTTY, describe() + " has no ioctl " + Long.toHexString(request));
   }
 
   public SysResult read(Task task, long buf, long count) {
+    task.kernel().decider().refuse(SysCheck.FILE_READ, true);
     return SysResult.err(Errno.EINVAL, describe() + " cannot be read");
   }
 
   public SysResult write(Task task, long buf, long count) {
+    task.kernel().decider().refuse(SysCheck.FILE_WRITE, true);
     return SysResult.err(Errno.EINVAL, describe() + " cannot be written");
   }
 

@@ -9,6 +9,10 @@ import org.iommufdsim.sim.uapi.Errno;
  * accepts, what it refuses, and with which errno.
  */
 public interface IommuDriver {
+  /** Where the driver's own checks record (the kernel's decider); drivers without any ignore it. */
+  default void setDecider(org.iommufdsim.sim.kernel.decide.Decider decider) {
+  }
+
   /** The driver's name as the {@code @device} directive spells it. */
   String name();
 

@@ -10,6 +10,17 @@ import org.iommufdsim.sim.uapi.Errno;
  * kernel's two copy helpers. {@code handled} is what the driver reports back as entry_num.
  */
 public final class UserArray {
+  private static final org.iommufdsim.sim.kernel.decide.HwptCheck TYPE =
+      org.iommufdsim.sim.kernel.decide.HwptCheck.USER_ARRAY_TYPE;
+  private static final org.iommufdsim.sim.kernel.decide.HwptCheck EMPTY =
+      org.iommufdsim.sim.kernel.decide.HwptCheck.USER_ARRAY_EMPTY;
+  private static final org.iommufdsim.sim.kernel.decide.HwptCheck ENTRY_LEN =
+      org.iommufdsim.sim.kernel.decide.HwptCheck.USER_ARRAY_ENTRY_LEN;
+  private static final org.iommufdsim.sim.kernel.decide.HwptCheck READ =
+      org.iommufdsim.sim.kernel.decide.HwptCheck.USER_ARRAY_READ;
+  private static final org.iommufdsim.sim.kernel.decide.HwptCheck TAIL =
+      org.iommufdsim.sim.kernel.decide.HwptCheck.USER_ARRAY_TAIL;
+
   private final Task task;
   private final long type;
   private final long uptr;
@@ -51,10 +62,11 @@ public final class UserArray {
    * the struct and needing an all-zero tail when longer (E2BIG); EFAULT for a bad pointer.
    */
   public KResult<java.util.List<byte[]>> fullArray(long expectedType, CStruct s) {
-    if (type != expectedType) {
+    org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
+    if (d.refuse(TYPE, type != expectedType, type)) {
       return KResult.err(Errno.EINVAL, "data_type does not match the driver's");
     }
-    if (entryNum == 0) {
+    if (d.refuse(EMPTY, entryNum == 0)) {
       return KResult.err(Errno.EINVAL, "an empty array");
     }
     java.util.List<byte[]> out = new java.util.ArrayList<>();
@@ -63,15 +75,15 @@ public final class UserArray {
       long n = Math.min(entryLen, s.size());
       if (entryLen > s.size()) {
         int z = task.mm().checkZeroed(at + s.size(), entryLen - s.size());
-        if (z < 0) {
+        if (d.refuse(READ, z < 0)) {
           return KResult.err(Errno.EFAULT, "entry " + i + " is not readable");
         }
-        if (z == 0) {
+        if (d.refuse(TAIL, z == 0)) {
           return KResult.err(Errno.E2BIG, "entry " + i + " has non-zero bytes past the struct");
         }
       }
       byte[] in = task.mm().copyFrom(at, n);
-      if (in == null) {
+      if (d.refuse(READ, in == null)) {
         return KResult.err(Errno.EFAULT, "entry " + i + " is not readable");
       }
       byte[] e = s.newBuffer();
@@ -86,16 +98,17 @@ public final class UserArray {
    * entry_len below the struct's minimum or above its size, EFAULT for a bad pointer.
    */
   public KResult<byte[]> entry(long expectedType, CStruct s, long index) {
-    if (type != expectedType) {
+    org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
+    if (d.refuse(TYPE, type != expectedType, type)) {
       return KResult.err(Errno.EINVAL, "data_type does not match the driver's");
     }
-    if (Long.compareUnsigned(entryLen, s.minSize()) < 0
-        || Long.compareUnsigned(entryLen, s.size()) > 0) {
+    if (d.refuse(ENTRY_LEN, Long.compareUnsigned(entryLen, s.minSize()) < 0
+        || Long.compareUnsigned(entryLen, s.size()) > 0, entryLen)) {
       return KResult.err(Errno.EINVAL, "entry_len " + entryLen + " is outside ["
           + s.minSize() + ", " + s.size() + "]");
     }
     byte[] in = task.mm().copyFrom(uptr + index * entryLen, entryLen);
-    if (in == null) {
+    if (d.refuse(READ, in == null)) {
       return KResult.err(Errno.EFAULT, "entry " + index + " is not readable user memory");
     }
     byte[] out = s.newBuffer();

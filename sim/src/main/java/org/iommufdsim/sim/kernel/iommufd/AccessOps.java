@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.TestCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdTestUapi.*;
 
 import java.util.ArrayList;
@@ -43,13 +45,15 @@ final class AccessOps {
   /** iommufd_access_get: the access behind a selftest access fd, or null (EBADFD). */
   private static Access byFd(Ucmd u) {
     KFile f = u.task.file(u.u32(ID));
+    u.refuse(TEST_ACCESS_FD, !(f instanceof AccessFile af0 && af0.access != null), u.get(ID));
     return f instanceof AccessFile af ? af.access : null;
   }
 
   /** Mirrors iommufd_test_create_access. */
   static SysResult create(Ucmd u) {
     long flags = u.get(CA_FLAGS);
-    if ((flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES) != 0) {
+    if (u.refuse(TEST_ACCESS_CREATE_FLAGS,
+        (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags has bits other than NEEDS_PIN_PAGES");
     }
     if (u.task.shouldFail("anon_inode_getfile([iommufd_test_staccess])")) {
@@ -57,7 +61,7 @@ final class AccessOps {
     }
     AccessFile file = new AccessFile();
     int fd = u.task.reserveFd();
-    if (fd < 0) {
+    if (u.refuse(TEST_ACCESS_CREATE_FD, fd < 0)) {
       file.put();
       return SysResult.err(Errno.ENOMEM, "no free fd");
     }
@@ -93,7 +97,7 @@ final class AccessOps {
   /** iommufd_access_attach / change_ioas: the IOAS gains the access and its alignment. */
   private static SysResult attach(Ucmd u, Access a, int ioasId) {
     Ioas ioas = u.ictx.getIoas(ioasId);
-    if (ioas == null) {
+    if (u.refuse(TEST_ACCESS_IOAS_LOOKUP, ioas == null, ioasId)) {
       return SysResult.err(Errno.ENOENT, "id " + ioasId + " is not an IOAS");
     }
     long page = u.task.kernel().pageSize();
@@ -144,20 +148,21 @@ final class AccessOps {
   static SysResult pages(Ucmd u) {
     long length = u.get(AP_LEN);
     long flags = u.get(AP_FLAGS);
-    if (U64.gt(length, LIMIT)) {
+    if (u.refuse(TEST_ACCESS_LENGTH, U64.gt(length, LIMIT), length)) {
       return SysResult.err(Errno.ENOMEM, "length above the selftest's 16 MiB guard");
     }
-    if ((flags & ~(MOCK_FLAGS_ACCESS_WRITE | MOCK_FLAGS_ACCESS_SYZ)) != 0) {
+    if (u.refuse(TEST_ACCESS_FLAGS,
+        (flags & ~(MOCK_FLAGS_ACCESS_WRITE | MOCK_FLAGS_ACCESS_SYZ)) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown flags");
     }
     Access a = byFd(u);
     if (a == null) {
       return SysResult.err(Errno.EBADFD, "id is not a selftest access fd");
     }
-    if (!a.needsPin) {
+    if (u.refuse(TEST_ACCESS_NEEDS_PIN, !a.needsPin)) {
       return SysResult.err(Errno.EOPNOTSUPP, "the access was not created with NEEDS_PIN_PAGES");
     }
-    if (a.ioas == null) {
+    if (u.refuse(TEST_ACCESS_ATTACHED, a.ioas == null)) {
       return SysResult.err(Errno.ENOENT, "the access is not attached to an IOAS");
     }
     long iova = (flags & MOCK_FLAGS_ACCESS_SYZ) != 0 ? syzConvIova(a.ioas, u.get(AP_IOVA))
@@ -169,7 +174,8 @@ final class AccessOps {
       return SysResult.err(e, "iommufd_access_pin_pages failed");
     }
     long uptr = u.get(AP_UPTR);
-    if (uptr != 0 && !samePages(u.task, a.ioas, iova, length, uptr)) {
+    if (u.refuse(TEST_ACCESS_SAME_PAGES,
+        uptr != 0 && !samePages(u.task, a.ioas, iova, length, uptr))) {
       a.ioas.iopt().accessUnpin(pins, false);
       return SysResult.err(Errno.EBADE, "a pinned page is not the page behind uptr");
     }
@@ -251,7 +257,7 @@ final class AccessOps {
       return SysResult.err(Errno.EBADFD, "id is not a selftest access fd");
     }
     Access.Item it = a.items.remove(u.get(DP_ID));
-    if (it == null) {
+    if (u.refuse(TEST_ACCESS_ITEM, it == null, u.get(DP_ID))) {
       return SysResult.err(Errno.ENOENT, "no such access item (unmap may have dropped it)");
     }
     a.ioas.iopt().accessUnpin(new ArrayList<>(it.pins()), false);
@@ -262,10 +268,11 @@ final class AccessOps {
   static SysResult rw(Ucmd u) {
     long length = u.get(RW_LEN);
     long flags = u.get(RW_FLAGS);
-    if (U64.gt(length, LIMIT)) {
+    if (u.refuse(TEST_ACCESS_RW_LENGTH, U64.gt(length, LIMIT), length)) {
       return SysResult.err(Errno.ENOMEM, "length above the selftest's 16 MiB guard");
     }
-    if ((flags & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH | MOCK_FLAGS_ACCESS_SYZ)) != 0) {
+    long known = MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH | MOCK_FLAGS_ACCESS_SYZ;
+    if (u.refuse(TEST_ACCESS_RW_FLAGS, (flags & ~known) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown flags");
     }
     Access a = byFd(u);
@@ -277,7 +284,7 @@ final class AccessOps {
     byte[] buf = new byte[(int) length];
     if (write) {
       byte[] in = u.copyFromUser(uptr, length);
-      if (in == null) {
+      if (u.refuse(TEST_ACCESS_RW_UPTR, in == null)) {
         return SysResult.err(Errno.EFAULT, "uptr is not readable");
       }
       buf = in;
@@ -352,12 +359,12 @@ final class AccessOps {
     if (a == null) {
       return SysResult.err(Errno.EBADFD, "id is not a selftest access fd");
     }
-    if (a.ioas == null) {
+    if (u.refuse(TEST_ACCESS_ATTACHED, a.ioas == null)) {
       return SysResult.err(Errno.ENOENT, "the access is not attached");
     }
     int id = u.u32(RI_IOAS);
     Ioas target = u.ictx.getIoas(id);
-    if (target == null) {
+    if (u.refuse(TEST_ACCESS_IOAS_LOOKUP, target == null, id)) {
       return SysResult.err(Errno.ENOENT, "ioas_id is not an IOAS");
     }
     if (target == a.ioas) {

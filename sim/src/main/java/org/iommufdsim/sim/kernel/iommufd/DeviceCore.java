@@ -1,8 +1,11 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.DeviceCheck.*;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.KResult;
@@ -24,7 +27,7 @@ final class DeviceCore {
   static KResult<Device> bind(IommufdFile ictx, Task task, IommuDevice dev, boolean holdsCtx) {
     IommufdGroup igroup = ictx.groups.computeIfAbsent(dev.group().id(),
         k -> new IommufdGroup(dev.group()));
-    if (!dev.group().claimDmaOwner(ictx)) {
+    if (task.kernel().decider().refuse(BIND_DMA_OWNER, !dev.group().claimDmaOwner(ictx))) {
       dropGroup(ictx, igroup);
       return KResult.err(Errno.EBUSY, "another owner holds the device's IOMMU group");
     }
@@ -100,7 +103,8 @@ final class DeviceCore {
   private static KResult<Integer> changePt(IommufdFile ictx, Task task, Device idev, int pasid,
       int ptId, boolean replace) {
     IommufdObject pt = ictx.get(ptId, ObjType.ANY);
-    if (pt == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(ATTACH_PT_LOOKUP, pt == null, ptId)) {
       return KResult.err(Errno.ENOENT, "pt_id " + Integer.toUnsignedString(ptId)
           + " does not exist");
     }
@@ -119,6 +123,7 @@ final class DeviceCore {
         return autoGetDomain(ictx, task, idev, pasid, ioas, replace);
       }
       default -> {
+        dc.refuse(ATTACH_PT_TYPE, true);
         return KResult.err(Errno.EINVAL, "pt_id " + ptId + " is a " + pt.type()
             + ", not a HWPT or an IOAS");
       }
@@ -149,11 +154,12 @@ final class DeviceCore {
       }
       a = new IommufdGroup.Attach();
     }
-    if (a.devices.contains(idev)) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(ATTACH_ALREADY, a.devices.contains(idev), pasid)) {
       return KResult.err(Errno.EBUSY, "the device is already attached at PASID " + pasid
           + " (use replace)");
     }
-    if (a.hwpt != null && a.hwpt != hwpt) {
+    if (dc.refuse(ATTACH_GROUP_HWPT, a.hwpt != null && a.hwpt != hwpt, pasid)) {
       return KResult.err(Errno.EINVAL, "another device of the group is attached to HWPT "
           + a.hwpt.id() + " at PASID " + pasid);
     }
@@ -212,10 +218,11 @@ final class DeviceCore {
   /** Mirrors iommufd_hwpt_attach_device: PASID compatibility, then the driver's attach. */
   private static KResult<Boolean> attachDevice(Task task, HwPagetable hwpt, Device idev,
       int pasid) {
-    if (!compatibleDevice(hwpt, idev)) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(ATTACH_COMPATIBLE_DEVICE, !compatibleDevice(hwpt, idev))) {
       return KResult.err(Errno.EINVAL, "a fault-capable HWPT cannot take a PCI VF with PRI");
     }
-    Errno e = pasidCompat(hwpt, idev, pasid);
+    Errno e = pasidCompat(dc, hwpt, idev, pasid);
     if (e != null) {
       return KResult.err(e, pasid == NO_PASID
           ? "a PASID of the group is attached, so the RID needs a PASID-compatible HWPT"
@@ -225,22 +232,23 @@ final class DeviceCore {
     if (task.shouldFail("kzalloc(iommufd_attach_handle)")) {
       return KResult.err(Errno.ENOMEM, "allocating the attach handle failed");
     }
-    if (!sameOwner(hwpt, idev)) {
+    if (dc.refuse(ATTACH_SAME_OWNER, !sameOwner(hwpt, idev))) {
       return KResult.err(Errno.EINVAL, "the domain belongs to another IOMMU driver ("
           + hwpt.domain.driver().name() + ") than the device's");
     }
     if (pasid == NO_PASID) {
       e = idev.dev.driver().attach(hwpt.domain, idev.dev);
-      if (e != null) {
+      if (dc.refuseWith(DRIVER_ATTACH_DEV, e, e == null ? null : attachReason(e))) {
         return KResult.err(e, attachReason(e));
       }
       idev.dev.setRidDomain(hwpt.domain);
     } else {
-      if (idev.dev.pasidBits() == 0 || pasid >= (1L << idev.dev.pasidBits())) {
+      if (dc.refuse(ATTACH_PASID_RANGE,
+          idev.dev.pasidBits() == 0 || pasid >= (1L << idev.dev.pasidBits()), pasid)) {
         return KResult.err(Errno.EINVAL, "the device does not support PASID " + pasid);
       }
       e = idev.dev.driver().setDevPasid(hwpt.domain, idev.dev, pasid);
-      if (e != null) {
+      if (dc.refuseWith(DRIVER_SET_DEV_PASID, e, e == null ? null : attachReason(e))) {
         return KResult.err(e, attachReason(e));
       }
       idev.dev.setPasidDomain(pasid, hwpt.domain);
@@ -262,19 +270,21 @@ final class DeviceCore {
   }
 
   /** Mirrors iommufd_hwpt_pasid_compat. */
-  private static Errno pasidCompat(HwPagetable hwpt, Device idev, int pasid) {
+  private static Errno pasidCompat(Decider dc, HwPagetable hwpt, Device idev, int pasid) {
     IommufdGroup g = idev.igroup;
     if (pasid == NO_PASID) {
-      if (!hwpt.pasidCompat && g.pasidAttach.higherKey(NO_PASID) != null) {
+      if (dc.refuse(ATTACH_PASID_COMPAT_RID,
+          !hwpt.pasidCompat && g.pasidAttach.higherKey(NO_PASID) != null)) {
         return Errno.EINVAL;
       }
       return null;
     }
-    if (!hwpt.pasidCompat) {
+    if (dc.refuse(ATTACH_PASID_COMPAT, !hwpt.pasidCompat, pasid)) {
       return Errno.EINVAL;
     }
     IommufdGroup.Attach rid = g.pasidAttach.get(NO_PASID);
-    if (rid != null && rid.hwpt != null && !rid.hwpt.pasidCompat) {
+    if (dc.refuse(ATTACH_PASID_COMPAT_RID_HWPT,
+        rid != null && rid.hwpt != null && !rid.hwpt.pasidCompat)) {
       return Errno.EINVAL;
     }
     return null;
@@ -285,11 +295,12 @@ final class DeviceCore {
       int pasid, HwPagetable hwpt) {
     IommufdGroup g = idev.igroup;
     IommufdGroup.Attach a = g.pasidAttach.get(pasid);
-    if (a == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(REPLACE_NOTHING, a == null, pasid)) {
       return KResult.err(Errno.EINVAL, "nothing is attached at PASID " + pasid + " to replace");
     }
     HwPagetable old = a.hwpt;
-    if (!a.devices.contains(idev)) {
+    if (dc.refuse(REPLACE_NOT_MEMBER, !a.devices.contains(idev), pasid)) {
       return KResult.err(Errno.EINVAL, "the device is not attached at PASID " + pasid);
     }
     if (hwpt == old) {
@@ -331,17 +342,18 @@ final class DeviceCore {
   /** Mirrors iommufd_hwpt_replace_device: the new domain, then the old one's faults answered. */
   private static KResult<Boolean> replaceDevice(Task task, Device idev, int pasid,
       HwPagetable hwpt, HwPagetable old) {
-    if (!compatibleDevice(hwpt, idev)) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(ATTACH_COMPATIBLE_DEVICE, !compatibleDevice(hwpt, idev))) {
       return KResult.err(Errno.EINVAL, "a fault-capable HWPT cannot take a PCI VF with PRI");
     }
-    Errno e = pasidCompat(hwpt, idev, pasid);
+    Errno e = pasidCompat(dc, hwpt, idev, pasid);
     if (e != null) {
       return KResult.err(e, "the new HWPT is not PASID-compatible while PASIDs are in use");
     }
     if (task.shouldFail("kzalloc(iommufd_attach_handle)")) {
       return KResult.err(Errno.ENOMEM, "allocating the attach handle failed");
     }
-    if (!sameOwner(hwpt, idev)) {
+    if (dc.refuse(ATTACH_SAME_OWNER, !sameOwner(hwpt, idev))) {
       return KResult.err(Errno.EINVAL, "the domain belongs to another IOMMU driver");
     }
     for (Device d : idev.igroup.pasidAttach.get(pasid).devices) {
@@ -350,7 +362,8 @@ final class DeviceCore {
       } else {
         e = d.dev.driver().setDevPasid(hwpt.domain, d.dev, pasid);
       }
-      if (e != null) {
+      if (dc.refuseWith(pasid == NO_PASID ? DRIVER_ATTACH_DEV : DRIVER_SET_DEV_PASID, e,
+          e == null ? null : attachReason(e))) {
         return KResult.err(e, attachReason(e));
       }
     }

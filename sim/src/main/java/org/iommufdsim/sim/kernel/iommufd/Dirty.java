@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.HwptCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_get_dirty_bitmap;
@@ -36,14 +38,16 @@ final class Dirty {
   /** Mirrors iommufd_hwpt_set_dirty_tracking and iopt_set_dirty_tracking. */
   static SysResult setTracking(Ucmd u) {
     long flags = u.get(S_FLAGS);
-    if ((flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE) != 0) {
+    if (u.refuse(SET_DIRTY_FLAGS, (flags & ~IOMMU_HWPT_DIRTY_TRACKING_ENABLE) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags has unknown bits");
     }
-    if (!(u.ictx.get(u.u32(S_HWPT), ObjType.HWPT_PAGING) instanceof HwptPaging hwpt)) {
+    IommufdObject sh = u.ictx.get(u.u32(S_HWPT), ObjType.HWPT_PAGING);
+    if (u.refuse(SET_DIRTY_LOOKUP, !(sh instanceof HwptPaging), u.get(S_HWPT))
+        || !(sh instanceof HwptPaging hwpt)) {
       return SysResult.err(Errno.ENOENT, "hwpt_id is not a paging HWPT");
     }
     IommuDomain d = hwpt.domain;
-    if (!d.hasDirtyOps()) {
+    if (u.refuse(SET_DIRTY_SUPPORTED, !d.hasDirtyOps())) {
       return SysResult.err(Errno.EOPNOTSUPP, "the HWPT was not allocated with DIRTY_TRACKING");
     }
     boolean enable = flags != 0;
@@ -51,38 +55,44 @@ final class Dirty {
       d.readDirty(0, U64.MAX, true);
     }
     Errno e = d.driver().setDirtyTracking(d, enable);
+    u.decider().refuseWith(DRIVER_SET_DIRTY_TRACKING, e, "the driver refused");
     return e == null ? SysResult.ok() : SysResult.err(e, "the driver refused");
   }
 
   /** Mirrors iommufd_hwpt_get_dirty_bitmap and iopt_read_and_clear_dirty_data. */
   static SysResult getBitmap(Ucmd u) {
     long flags = u.get(G_FLAGS);
-    if ((flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) != 0 || u.get(G_RES) != 0) {
+    if (u.refuse(GET_DIRTY_FLAGS,
+        (flags & ~IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) != 0 || u.get(G_RES) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown flags or non-zero __reserved");
     }
-    if (!(u.ictx.get(u.u32(G_HWPT), ObjType.HWPT_PAGING) instanceof HwptPaging hwpt)) {
+    IommufdObject gh = u.ictx.get(u.u32(G_HWPT), ObjType.HWPT_PAGING);
+    if (u.refuse(GET_DIRTY_LOOKUP, !(gh instanceof HwptPaging), u.get(G_HWPT))
+        || !(gh instanceof HwptPaging hwpt)) {
       return SysResult.err(Errno.ENOENT, "hwpt_id is not a paging HWPT");
     }
     long iova = u.get(G_IOVA);
     long length = u.get(G_LEN);
     long pgsz = u.get(G_PGSZ);
     IoPagetable iopt = hwpt.ioas.iopt();
-    if (U64.addOverflows(iova, length - 1)) {
+    if (u.refuse(GET_DIRTY_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return SysResult.err(Errno.EOVERFLOW, "iova + length - 1 overflows");
     }
     long last = iova + length - 1;
     long align = iopt.iovaAlignment();
-    if ((iova & (align - 1)) != 0 || ((last + 1) & (align - 1)) != 0) {
+    if (u.refuse(GET_DIRTY_ALIGNED, (iova & (align - 1)) != 0 || ((last + 1) & (align - 1)) != 0,
+        align)) {
       return SysResult.err(Errno.EINVAL, "iova or length is not aligned to the IOAS alignment");
     }
-    if (pgsz == 0) {
+    if (u.refuse(GET_DIRTY_PAGE_SIZE, pgsz == 0)) {
       return SysResult.err(Errno.EINVAL, "page_size is 0");
     }
-    if (Long.remainderUnsigned(iova, pgsz) != 0 || Long.remainderUnsigned(last + 1, pgsz) != 0) {
+    if (u.refuse(GET_DIRTY_PAGE_MULTIPLE, Long.remainderUnsigned(iova, pgsz) != 0
+        || Long.remainderUnsigned(last + 1, pgsz) != 0, pgsz)) {
       return SysResult.err(Errno.EINVAL, "iova or length is not a multiple of page_size");
     }
     IommuDomain d = hwpt.domain;
-    if (!d.hasDirtyOps()) {
+    if (u.refuse(GET_DIRTY_SUPPORTED, !d.hasDirtyOps())) {
       return SysResult.err(Errno.EOPNOTSUPP, "the HWPT has no dirty tracking");
     }
     if (u.task.shouldFail("iova_bitmap_alloc")) {

@@ -1,10 +1,12 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
 import static org.iommufdsim.sim.uapi.IommufdUapi.*;
+import static org.iommufdsim.sim.kernel.decide.SysCheck.*;
 import static org.iommufdsim.sim.uapi.IommufdTestUapi.IOMMU_TEST_CMD;
 
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.uapi.Errno;
 import org.iommufdsim.sim.uapi.IoctlDef;
 
@@ -71,35 +73,36 @@ final class Dispatcher {
     if (nr < 0x80 || nr - 0x80 >= OPS.length) {
       return VfioCompat.ioctl(ictx, task, request, arg);
     }
+    Decider d = task.kernel().decider();
     byte[] sizeWord = task.mm().copyFrom(arg, 4);
-    if (sizeWord == null) {
+    if (d.refuse(DISPATCH_SIZE_READABLE, sizeWord == null)) {
       return SysResult.err(Errno.EFAULT, "get_user(size): argument is not readable user memory");
     }
     long userSize = (sizeWord[0] & 0xffL) | (sizeWord[1] & 0xffL) << 8
         | (sizeWord[2] & 0xffL) << 16 | (sizeWord[3] & 0xffL) << 24;
     Op op = OPS[nr - 0x80];
-    if (op == null || op.def().request() != request) {
+    if (d.refuse(DISPATCH_KNOWN_IOCTL, op == null || op.def().request() != request)) {
       return SysResult.err(Errno.ENOTTY, "no iommufd ioctl with request 0x"
           + Long.toHexString(request));
     }
     int min = op.def().struct().minSize();
     int ksize = op.def().struct().size();
-    if (userSize < min) {
+    if (d.refuse(DISPATCH_MIN_SIZE, userSize < min, userSize)) {
       return SysResult.err(Errno.EINVAL, "size " + userSize + " is below the minimum " + min);
     }
     byte[] cmd = new byte[ksize];
     if (userSize > ksize) {
       int zeroed = task.mm().checkZeroed(arg + ksize, userSize - ksize);
-      if (zeroed < 0) {
+      if (d.refuse(DISPATCH_TAIL_READABLE, zeroed < 0)) {
         return SysResult.err(Errno.EFAULT, "copy_struct_from_user: the tail is not readable");
       }
-      if (zeroed == 0) {
+      if (d.refuse(DISPATCH_TAIL_ZERO, zeroed == 0, userSize)) {
         return SysResult.err(Errno.E2BIG, "size " + userSize + " is larger than the kernel's "
             + ksize + " and the bytes past it are not zero");
       }
     }
     byte[] head = task.mm().copyFrom(arg, Math.min(userSize, ksize));
-    if (head == null) {
+    if (d.refuse(DISPATCH_STRUCT_READABLE, head == null)) {
       return SysResult.err(Errno.EFAULT, "copy_struct_from_user: struct is not readable");
     }
     System.arraycopy(head, 0, cmd, 0, head.length);

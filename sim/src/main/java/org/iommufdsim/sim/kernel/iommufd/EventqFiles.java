@@ -25,7 +25,7 @@ final class EventqFiles {
     obj.get();
     u.ictx.get();
     int fd = u.task.reserveFd();
-    if (fd < 0) {
+    if (u.refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.EVENTQ_FD, fd < 0)) {
       file.put();
       Lifecycle.abortAndDestroy(u.ictx, obj);
       return SysResult.err(Errno.EMFILE, "no free fd");

@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.EventqCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMUFD_PAGE_RESP_INVALID;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMUFD_PAGE_RESP_SUCCESS;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_page_response;
@@ -35,7 +37,8 @@ final class FaultFile extends KFile {
   public SysResult read(Task task, long buf, long count) {
     CStruct rec = iommu_hwpt_pgfault;
     long size = rec.size();
-    if (pos != 0 || count % size != 0) {
+    org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
+    if (d.refuse(FAULT_READ_SIZE, pos != 0 || count % size != 0, count)) {
       return SysResult.err(Errno.ESPIPE, "fault reads need position 0 and a multiple of "
           + size + " bytes");
     }
@@ -46,7 +49,8 @@ final class FaultFile extends KFile {
       if (done >= count || g.faults.size() * size > count - done) {
         break;
       }
-      if (task.shouldFail("xa_alloc(fault->response)") || fault.allocCookie(g) < 0) {
+      if (task.shouldFail("xa_alloc(fault->response)")
+          || d.refuse(FAULT_READ_COOKIE, fault.allocCookie(g) < 0)) {
         rc = SysResult.err(Errno.ENOMEM, "no response cookie could be allocated");
         break;
       }
@@ -57,7 +61,7 @@ final class FaultFile extends KFile {
         compose(out, off, f, g);
         off += (int) size;
       }
-      if (!task.mm().copyTo(buf + done, out)) {
+      if (d.refuse(FAULT_READ_COPY, !task.mm().copyTo(buf + done, out))) {
         fault.takeResponse(g.cookie);
         fault.deliver.addFirst(g);
         rc = SysResult.err(Errno.EFAULT, "read buffer is not writable user memory");
@@ -84,7 +88,8 @@ final class FaultFile extends KFile {
   @Override
   public SysResult write(Task task, long buf, long count) {
     long size = iommu_hwpt_page_response.size();
-    if (pos != 0 || count % size != 0) {
+    org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
+    if (d.refuse(FAULT_WRITE_SIZE, pos != 0 || count % size != 0, count)) {
       return SysResult.err(Errno.ESPIPE, "responses need position 0 and a multiple of "
           + size + " bytes");
     }
@@ -99,12 +104,13 @@ final class FaultFile extends KFile {
       }
       long cookie = iommu_hwpt_page_response.field("cookie").get(resp);
       long code = iommu_hwpt_page_response.field("code").get(resp);
-      if (code != IOMMUFD_PAGE_RESP_SUCCESS && code != IOMMUFD_PAGE_RESP_INVALID) {
+      if (d.refuse(FAULT_WRITE_CODE,
+          code != IOMMUFD_PAGE_RESP_SUCCESS && code != IOMMUFD_PAGE_RESP_INVALID, code)) {
         rc = SysResult.err(Errno.EINVAL, "code " + code + " is neither SUCCESS nor INVALID");
         break;
       }
       Fault.Group g = fault.takeResponse(cookie);
-      if (g == null) {
+      if (d.refuse(FAULT_WRITE_COOKIE, g == null, cookie)) {
         rc = SysResult.err(Errno.EINVAL, "cookie " + cookie + " awaits no response");
         break;
       }

@@ -29,7 +29,8 @@ final class Faults {
 
   /** Mirrors iommufd_fault_alloc. */
   static SysResult alloc(Ucmd u) {
-    if (u.get(FLAGS) != 0) {
+    if (u.refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.FAULT_ALLOC_FLAGS,
+        u.get(FLAGS) != 0, u.get(FLAGS))) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags must be 0");
     }
     Errno[] err = new Errno[1];

@@ -8,6 +8,8 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_INFO_TYPE_DEFAULT;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hw_info;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hwpt_alloc;
 
+import static org.iommufdsim.sim.kernel.decide.HwptCheck.*;
+
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.iommu.IommuDriver;
 import org.iommufdsim.sim.kernel.iommu.UserData;
@@ -39,25 +41,29 @@ final class HwptIoctls {
 
   /** Mirrors hw_pagetable.c: iommufd_hwpt_alloc, in the kernel's order of checks. */
   static SysResult alloc(Ucmd u) {
-    if (u.get(A_RES) != 0) {
+    if (u.refuse(HWPT_ALLOC_RESERVED, u.get(A_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     long type = u.get(A_TYPE);
     long len = u.get(A_LEN);
-    if ((type == IOMMU_HWPT_DATA_NONE && len != 0) || (type != IOMMU_HWPT_DATA_NONE && len == 0)) {
+    if (u.refuse(HWPT_ALLOC_DATA_LEN, (type == IOMMU_HWPT_DATA_NONE && len != 0)
+        || (type != IOMMU_HWPT_DATA_NONE && len == 0), len)) {
       return SysResult.err(Errno.EINVAL, "data_type NONE needs data_len 0, any other type a"
           + " non-zero data_len");
     }
     IommufdObject d = u.ictx.get(u.u32(A_DEV), ObjType.DEVICE);
-    if (!(d instanceof Device idev)) {
+    if (u.refuse(HWPT_ALLOC_DEV_LOOKUP, !(d instanceof Device), u.get(A_DEV))
+        || !(d instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "dev_id " + Integer.toUnsignedString(u.u32(A_DEV))
           + " is not a device");
     }
     IommufdObject pt = u.ictx.get(u.u32(A_PT), ObjType.ANY);
-    if (pt == null) {
+    if (u.refuse(HWPT_ALLOC_PT_LOOKUP, pt == null, u.get(A_PT))) {
       return SysResult.err(Errno.EINVAL, "pt_id " + Integer.toUnsignedString(u.u32(A_PT))
           + " does not exist (HWPT_ALLOC answers EINVAL, not ENOENT)");
     }
+    u.refuse(HWPT_ALLOC_PT_TYPE,
+        !(pt instanceof Ioas || pt instanceof HwptPaging || pt instanceof Viommu));
     long flags = u.get(A_FLAGS);
     UserData data = new UserData(u.task, type, u.get(A_PTR), len);
     KResult<? extends HwPagetable> made = switch (pt) {
@@ -74,7 +80,8 @@ final class HwptIoctls {
     HwPagetable hwpt = made.value();
     if ((flags & IOMMU_HWPT_FAULT_ID_VALID) != 0) {
       IommufdObject f = u.ictx.get(u.u32(A_FAULT), ObjType.FAULT);
-      if (!(f instanceof Fault fault)) {
+      if (u.refuse(HWPT_ALLOC_FAULT_LOOKUP, !(f instanceof Fault), u.get(A_FAULT))
+          || !(f instanceof Fault fault)) {
         Lifecycle.abortAndDestroy(u.ictx, hwpt);
         return SysResult.err(Errno.ENOENT, "FAULT_ID_VALID: fault_id "
             + Integer.toUnsignedString(u.u32(A_FAULT)) + " is not a fault queue");
@@ -110,29 +117,34 @@ final class HwptIoctls {
   static SysResult invalidate(Ucmd u) {
     long done = 0;
     SysResult rc;
-    if (u.get(I_RES) != 0) {
+    if (u.refuse(INVALIDATE_RESERVED, u.get(I_RES) != 0)) {
       rc = SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
-    } else if (u.get(I_NUM) != 0 && (u.get(I_PTR) == 0 || u.get(I_LEN) == 0)) {
+    } else if (u.refuse(INVALIDATE_ARRAY,
+        u.get(I_NUM) != 0 && (u.get(I_PTR) == 0 || u.get(I_LEN) == 0))) {
       rc = SysResult.err(Errno.EINVAL, "entry_num needs a data_uptr and an entry_len");
     } else {
       IommufdObject o = u.ictx.get(u.u32(I_HWPT), ObjType.ANY);
       org.iommufdsim.sim.kernel.iommu.UserArray arr = new org.iommufdsim.sim.kernel.iommu.UserArray(
           u.task, u.get(I_TYPE), u.get(I_PTR), u.get(I_LEN), u.get(I_NUM));
-      if (o == null) {
+      if (u.refuse(INVALIDATE_LOOKUP, o == null, u.get(I_HWPT))) {
         rc = SysResult.err(Errno.ENOENT, "hwpt_id does not exist");
       } else if (o instanceof HwptNested n) {
         Errno e = n.domain.driver().cacheInvalidateUser(n.domain, arr);
         done = arr.handled();
         rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
+        u.decider().refuseWith(DRIVER_CACHE_INVALIDATE, e, rc.reason());
       } else if (o instanceof Viommu v) {
-        if (!v.driver.viommuHasInvalidate()) {
+        if (u.refuse(INVALIDATE_VIOMMU_OP, !v.driver.viommuHasInvalidate())) {
           rc = SysResult.err(Errno.EOPNOTSUPP, "the vIOMMU has no cache invalidation");
         } else {
           Errno e = v.driver.viommuInvalidate(v, arr);
           done = arr.handled();
           rc = e == null ? SysResult.ok() : SysResult.err(e, driverFailed(done, arr));
+          u.decider().refuseWith(org.iommufdsim.sim.kernel.decide.ViommuCheck
+              .DRIVER_VIOMMU_INVALIDATE, e, rc.reason());
         }
       } else {
+        u.refuse(INVALIDATE_TYPE, true);
         rc = SysResult.err(Errno.EINVAL, "hwpt_id is a " + o.type()
             + ": only a nested HWPT or a vIOMMU takes invalidations");
       }
@@ -159,23 +171,26 @@ final class HwptIoctls {
   /** Mirrors device.c: iommufd_get_hw_info. */
   static SysResult hwInfo(Ucmd u) {
     long flags = u.get(H_FLAGS);
-    if ((flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) != 0) {
+    if (u.refuse(HW_INFO_FLAGS, (flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags has unknown bits");
     }
+    boolean reserved = false;
     for (int i = 0; i < 3; i++) {
-      if (iommu_hw_info.field("__reserved[" + i + "]").get(u.cmd) != 0) {
-        return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
-      }
+      reserved |= iommu_hw_info.field("__reserved[" + i + "]").get(u.cmd) != 0;
+    }
+    if (u.refuse(HW_INFO_RESERVED, reserved)) {
+      return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     long requested = (flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE) != 0 ? u.get(H_TYPE)
         : IOMMU_HW_INFO_TYPE_DEFAULT;
     IommufdObject d = u.ictx.get(u.u32(H_DEV), ObjType.DEVICE);
-    if (!(d instanceof Device idev)) {
+    if (u.refuse(HW_INFO_DEV_LOOKUP, !(d instanceof Device), u.get(H_DEV))
+        || !(d instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "dev_id is not a device");
     }
     IommuDriver drv = idev.dev.driver();
     KResult<IommuDriver.HwInfo> info = drv.hwInfo(idev.dev, requested);
-    if (!info.isOk()) {
+    if (u.decider().refuseWith(DRIVER_HW_INFO, info.errno(), info.reason())) {
       return SysResult.err(info.errno(), info.reason());
     }
     byte[] blob = info.value().data();

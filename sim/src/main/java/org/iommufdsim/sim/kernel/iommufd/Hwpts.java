@@ -5,7 +5,10 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_PASID;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID;
 
+import static org.iommufdsim.sim.kernel.decide.HwptCheck.*;
+
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.iommu.IommuDriver;
 import org.iommufdsim.sim.kernel.iommu.UserData;
@@ -26,15 +29,18 @@ final class Hwpts {
     long valid = IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING
         | IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID;
     IommuDriver drv = idev.dev.driver();
-    if ((flags & ~valid) != 0) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(HWPT_PAGING_FLAGS, (flags & ~valid) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "flags has bits outside NEST_PARENT, DIRTY_TRACKING,"
           + " FAULT_ID_VALID and PASID");
     }
-    if ((flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0 && !drv.dirtyCapable(idev.dev)) {
+    if (dc.refuse(HWPT_PAGING_DIRTY,
+        (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) != 0 && !drv.dirtyCapable(idev.dev))) {
       return KResult.err(Errno.EOPNOTSUPP, "DIRTY_TRACKING on a device whose IOMMU cannot"
           + " track dirty pages");
     }
-    if ((flags & IOMMU_HWPT_FAULT_ID_VALID) != 0 && (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) != 0) {
+    if (dc.refuse(HWPT_PAGING_FAULT_NEST_PARENT, (flags & IOMMU_HWPT_FAULT_ID_VALID) != 0
+        && (flags & IOMMU_HWPT_ALLOC_NEST_PARENT) != 0, flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "FAULT_ID_VALID together with NEST_PARENT: a nesting"
           + " parent cannot take I/O page faults");
     }
@@ -51,7 +57,7 @@ final class Hwpts {
       return KResult.err(Errno.ENOMEM, "the driver could not allocate the domain");
     }
     KResult<IommuDomain> d = drv.allocPaging(idev.dev, flags & ~IOMMU_HWPT_FAULT_ID_VALID, data);
-    if (!d.isOk()) {
+    if (dc.refuseWith(DRIVER_DOMAIN_ALLOC_PAGING, d.errno(), d.reason())) {
       Lifecycle.abortAndDestroy(ictx, hwpt);
       return d.cast();
     }
@@ -86,13 +92,15 @@ final class Hwpts {
   static KResult<HwptNested> allocNested(IommufdFile ictx, Task task, HwptPaging parent,
       Device idev, long flags, UserData data) {
     IommuDriver drv = idev.dev.driver();
-    if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) != 0 || data.len() == 0
-        || !drv.hasNestedAlloc()) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(HWPT_NESTED_FLAGS,
+        (flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) != 0 || data.len() == 0
+        || !drv.hasNestedAlloc(), flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "nested allocation takes only FAULT_ID_VALID and"
           + " PASID flags and needs user data and a driver that nests");
     }
-    if (parent.autoDomain || !parent.nestParent
-        || !parent.domain.driver().name().equals(drv.name())) {
+    if (dc.refuse(HWPT_NESTED_PARENT, parent.autoDomain || !parent.nestParent
+        || !parent.domain.driver().name().equals(drv.name()), parent.id())) {
       return KResult.err(Errno.EINVAL, "the parent HWPT is an auto domain, was not allocated"
           + " with NEST_PARENT, or belongs to another driver");
     }
@@ -106,7 +114,7 @@ final class Hwpts {
     parent.get();
     KResult<IommuDomain> d = drv.allocNested(idev.dev, parent.domain,
         flags & ~IOMMU_HWPT_FAULT_ID_VALID, data);
-    if (!d.isOk()) {
+    if (dc.refuseWith(DRIVER_DOMAIN_ALLOC_NESTED, d.errno(), d.reason())) {
       Lifecycle.abortAndDestroy(ictx, hwpt);
       return d.cast();
     }

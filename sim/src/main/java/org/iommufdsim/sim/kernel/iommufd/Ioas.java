@@ -15,6 +15,12 @@ public final class Ioas extends IommufdObject {
     this.iopt = new IoPagetable(pageSize);
   }
 
+  /** An IOAS whose io page table records its checks into the kernel's {@code decider}. */
+  public Ioas(long pageSize, org.iommufdsim.sim.kernel.decide.Decider decider) {
+    super(ObjType.IOAS);
+    this.iopt = new IoPagetable(pageSize, decider);
+  }
+
   public IoPagetable iopt() {
     return iopt;
   }

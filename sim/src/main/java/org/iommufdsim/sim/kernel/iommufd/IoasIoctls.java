@@ -1,5 +1,6 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.IoasCheck.*;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_IOAS_MAP_FIXED_IOVA;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_IOAS_MAP_READABLE;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_IOAS_MAP_WRITEABLE;
@@ -15,6 +16,7 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_ioas_unmap;
 import java.util.ArrayList;
 import java.util.List;
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.kernel.decide.IoasCheck;
 import org.iommufdsim.sim.kernel.fs.KFile;
 import org.iommufdsim.sim.kernel.fs.MemfdFile;
 import org.iommufdsim.sim.kernel.iopt.IoPagetable;
@@ -80,11 +82,12 @@ final class IoasIoctls {
 
   /** Mirrors ioas.c: iommufd_ioas_alloc_ioctl. */
   static SysResult alloc(Ucmd u) {
-    if (u.get(ALLOC_FLAGS) != 0) {
+    if (u.refuse(IOAS_ALLOC_FLAGS, u.get(ALLOC_FLAGS) != 0, u.get(ALLOC_FLAGS))) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags must be 0");
     }
     Errno[] err = new Errno[1];
-    Ioas ioas = Lifecycle.alloc(u.ictx, u.task, new Ioas(u.task.kernel().pageSize()), "ioas", err);
+    Ioas ioas = Lifecycle.alloc(u.ictx, u.task, new Ioas(u.task.kernel().pageSize(),
+        u.decider()), "ioas", err);
     if (ioas == null) {
       return SysResult.err(err[0], "allocating the IOAS object failed");
     }
@@ -100,11 +103,11 @@ final class IoasIoctls {
 
   /** Mirrors ioas.c: iommufd_ioas_iova_ranges. */
   static SysResult iovaRanges(Ucmd u) {
-    if (u.get(IR_RES) != 0) {
+    if (u.refuse(IOVA_RANGES_RESERVED, u.get(IR_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     Ioas ioas = u.ictx.getIoas(u.u32(IR_IOAS));
-    if (ioas == null) {
+    if (u.refuse(IOVA_RANGES_LOOKUP, ioas == null, u.get(IR_IOAS))) {
       return noIoas(u.u32(IR_IOAS));
     }
     long max = u.get(IR_NUM);
@@ -128,7 +131,7 @@ final class IoasIoctls {
     if (!r.isOk()) {
       return r;
     }
-    if (count > max) {
+    if (u.refuse(IOVA_RANGES_FITS, count > max, max)) {
       return SysResult.err(Errno.EMSGSIZE, "num_iovas " + max + " cannot hold the " + count
           + " usable ranges (num_iovas was written back)");
     }
@@ -137,11 +140,11 @@ final class IoasIoctls {
 
   /** Mirrors ioas.c: iommufd_ioas_allow_iovas. */
   static SysResult allowIovas(Ucmd u) {
-    if (u.get(AI_RES) != 0) {
+    if (u.refuse(ALLOW_IOVAS_RESERVED, u.get(AI_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     Ioas ioas = u.ictx.getIoas(u.u32(AI_IOAS));
-    if (ioas == null) {
+    if (u.refuse(ALLOW_IOVAS_LOOKUP, ioas == null, u.get(AI_IOAS))) {
       return noIoas(u.u32(AI_IOAS));
     }
     long n = u.get(AI_NUM);
@@ -149,18 +152,20 @@ final class IoasIoctls {
     List<long[]> ranges = new ArrayList<>();
     for (long i = 0; i < n; i++) {
       byte[] elm = u.copyFromUser(ptr + i * 16, 16);
-      if (elm == null) {
+      if (u.refuse(ALLOW_IOVAS_READ, elm == null)) {
         return SysResult.err(Errno.EFAULT, "allowed_iovas[" + i + "] is not readable");
       }
       long start = le64(elm, 0);
       long last = le64(elm, 8);
-      if (U64.ge(start, last)) {
+      if (u.refuse(ALLOW_IOVAS_ORDER, U64.ge(start, last))) {
         return SysResult.err(Errno.EINVAL, "allowed_iovas[" + i + "]: start must be below last");
       }
+      boolean overlaps = false;
       for (long[] r : ranges) {
-        if (U64.intersects(start, last, r[0], r[1])) {
-          return SysResult.err(Errno.EINVAL, "allowed_iovas[" + i + "] overlaps an earlier range");
-        }
+        overlaps |= U64.intersects(start, last, r[0], r[1]);
+      }
+      if (u.refuse(ALLOW_IOVAS_OVERLAP, overlaps)) {
+        return SysResult.err(Errno.EINVAL, "allowed_iovas[" + i + "] overlaps an earlier range");
       }
       if (u.task.shouldFail("kzalloc(iopt_allowed)")) {
         return SysResult.err(Errno.ENOMEM, "allocating an allowed range failed");
@@ -186,15 +191,21 @@ final class IoasIoctls {
     return p;
   }
 
+  private static final IoasCheck[] MAP_CHECKS = {IoasCheck.MAP_FLAGS, MAP_ULONG_MAX, MAP_PROT};
+  private static final IoasCheck[] MAP_FILE_CHECKS =
+      {MAP_FILE_FLAGS, MAP_FILE_ULONG_MAX, MAP_FILE_PROT};
+
   /** The checks MAP, MAP_FILE and COPY share before their lookup. */
-  private static SysResult checkMapFlags(long flags, long iova, long length) {
-    if ((flags & ~MAP_FLAGS) != 0) {
+  private static SysResult checkMapFlags(Ucmd u, IoasCheck[] checks, long flags, long iova,
+      long length) {
+    if (u.refuse(checks[0], (flags & ~MAP_FLAGS) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags has unknown bits");
     }
-    if (U64.ge(iova, U64.MAX) || U64.ge(length, U64.MAX)) {
+    if (u.refuse(checks[1], U64.ge(iova, U64.MAX) || U64.ge(length, U64.MAX))) {
       return SysResult.err(Errno.EOVERFLOW, "iova or length is ULONG_MAX");
     }
-    if ((flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) == 0) {
+    if (u.refuse(checks[2],
+        (flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) == 0, flags)) {
       return SysResult.err(Errno.EINVAL, "neither READABLE nor WRITEABLE");
     }
     return null;
@@ -203,25 +214,25 @@ final class IoasIoctls {
   /** Mirrors ioas.c: iommufd_ioas_map and io_pagetable.c: iopt_map_user_pages. */
   static SysResult map(Ucmd u) {
     long flags = u.get(MAP_F);
-    if (u.get(MAP_RES) != 0) {
+    if (u.refuse(MAP_RESERVED, u.get(MAP_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
-    SysResult bad = checkMapFlags(flags, u.get(MAP_IOVA), u.get(MAP_LEN));
+    SysResult bad = checkMapFlags(u, MAP_CHECKS, flags, u.get(MAP_IOVA), u.get(MAP_LEN));
     if (bad != null) {
       return bad;
     }
     Ioas ioas = u.ictx.getIoas(u.u32(MAP_IOAS));
-    if (ioas == null) {
+    if (u.refuse(MAP_LOOKUP, ioas == null, u.get(MAP_IOAS))) {
       return noIoas(u.u32(MAP_IOAS));
     }
     long uptr = u.get(MAP_VA);
     long length = u.get(MAP_LEN);
     long page = u.task.kernel().pageSize();
-    if (U64.addOverflows(uptr, length)) {
+    if (u.refuse(MAP_USER_VA_OVERFLOW, U64.addOverflows(uptr, length))) {
       return SysResult.err(Errno.EOVERFLOW, "user_va + length overflows");
     }
     long startByte = uptr % page;
-    if (length == 0 || U64.gt(length, U64.MAX - page)) {
+    if (u.refuse(MAP_LENGTH, length == 0 || U64.gt(length, U64.MAX - page), length)) {
       return SysResult.err(Errno.EINVAL, "length is 0 or too large");
     }
     if (u.task.shouldFail("kzalloc(iopt_pages)")) {
@@ -264,31 +275,31 @@ final class IoasIoctls {
   /** Mirrors ioas.c: iommufd_ioas_map_file and io_pagetable.c: iopt_map_file_pages (v7.0). */
   static SysResult mapFile(Ucmd u) {
     long flags = u.get(MF_F);
-    SysResult bad = checkMapFlags(flags, u.get(MF_IOVA), u.get(MF_LEN));
+    SysResult bad = checkMapFlags(u, MAP_FILE_CHECKS, flags, u.get(MF_IOVA), u.get(MF_LEN));
     if (bad != null) {
       return bad;
     }
     Ioas ioas = u.ictx.getIoas(u.u32(MF_IOAS));
-    if (ioas == null) {
+    if (u.refuse(MAP_FILE_LOOKUP, ioas == null, u.get(MF_IOAS))) {
       return noIoas(u.u32(MF_IOAS));
     }
     long start = u.get(MF_START);
     long length = u.get(MF_LEN);
     long page = u.task.kernel().pageSize();
-    if (length == 0) {
+    if (u.refuse(MAP_FILE_LENGTH_ZERO, length == 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0");
     }
-    if (U64.addOverflows(start, length - 1)) {
+    if (u.refuse(MAP_FILE_START_OVERFLOW, U64.addOverflows(start, length - 1))) {
       return SysResult.err(Errno.EOVERFLOW, "start + length - 1 overflows");
     }
     KFile f = u.task.file((int) u.get(MF_FD));
     if (f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile buf) {
       return mapDmabuf(u, ioas, buf, flags, start, length);
     }
-    if (f == null) {
+    if (u.refuse(MAP_FILE_FD, f == null, u.get(MF_FD))) {
       return SysResult.err(Errno.EBADF, "fd " + (int) u.get(MF_FD) + " is not open");
     }
-    if (U64.gt(length, U64.MAX - page)) {
+    if (u.refuse(MAP_FILE_LENGTH, U64.gt(length, U64.MAX - page), length)) {
       return SysResult.err(Errno.EINVAL, "length is too large");
     }
     if (u.task.shouldFail("kzalloc(iopt_pages)")) {
@@ -305,13 +316,13 @@ final class IoasIoctls {
   private static SysResult mapDmabuf(Ucmd u, Ioas ioas, org.iommufdsim.sim.kernel.fs.DmabufFile buf,
       long flags, long start, long length) {
     long page = u.task.kernel().pageSize();
-    if (U64.ge(start + length - 1, buf.size())) {
+    if (u.refuse(MAP_DMABUF_RANGE, U64.ge(start + length - 1, buf.size()))) {
       return SysResult.err(Errno.EINVAL, "start + length runs past the dma-buf's size");
     }
-    if (U64.ge(length / page, 0xffffffffL)) {
+    if (u.refuse(MAP_DMABUF_BATCH, U64.ge(length / page, 0xffffffffL))) {
       return SysResult.err(Errno.EINVAL, "too many pages for one batch");
     }
-    if (buf.revoked()) {
+    if (u.refuse(MAP_DMABUF_REVOKED, buf.revoked())) {
       return SysResult.err(Errno.ENODEV, "the exporter has revoked the dma-buf");
     }
     if (u.task.shouldFail("kzalloc(iopt_pages)")) {
@@ -327,18 +338,19 @@ final class IoasIoctls {
   /** Mirrors ioas.c: iommufd_ioas_copy. */
   static SysResult copy(Ucmd u) {
     long flags = u.get(CP_F);
-    if ((flags & ~MAP_FLAGS) != 0) {
+    if (u.refuse(COPY_FLAGS, (flags & ~MAP_FLAGS) != 0, flags)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags has unknown bits");
     }
-    if (U64.ge(u.get(CP_LEN), U64.MAX) || U64.ge(u.get(CP_SRC_IOVA), U64.MAX)
-        || U64.ge(u.get(CP_DST_IOVA), U64.MAX)) {
+    if (u.refuse(COPY_ULONG_MAX, U64.ge(u.get(CP_LEN), U64.MAX)
+        || U64.ge(u.get(CP_SRC_IOVA), U64.MAX) || U64.ge(u.get(CP_DST_IOVA), U64.MAX))) {
       return SysResult.err(Errno.EOVERFLOW, "length, src_iova or dst_iova is ULONG_MAX");
     }
-    if ((flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) == 0) {
+    if (u.refuse(COPY_PROT,
+        (flags & (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)) == 0, flags)) {
       return SysResult.err(Errno.EINVAL, "neither READABLE nor WRITEABLE");
     }
     Ioas src = u.ictx.getIoas(u.u32(CP_SRC));
-    if (src == null) {
+    if (u.refuse(COPY_SRC_LOOKUP, src == null, u.get(CP_SRC))) {
       return noIoas(u.u32(CP_SRC));
     }
     List<IoptSlice> slices = new ArrayList<>();
@@ -348,7 +360,7 @@ final class IoasIoctls {
           ? "the source range is not covered by contiguous areas" : "iopt_get_pages failed");
     }
     Ioas dst = u.ictx.getIoas(u.u32(CP_DST));
-    if (dst == null) {
+    if (u.refuse(COPY_DST_LOOKUP, dst == null, u.get(CP_DST))) {
       IoPagetable.releaseSlices(slices);
       return noIoas(u.u32(CP_DST));
     }
@@ -366,7 +378,7 @@ final class IoasIoctls {
   /** Mirrors ioas.c: iommufd_ioas_unmap. */
   static SysResult unmap(Ucmd u) {
     Ioas ioas = u.ictx.getIoas(u.u32(UN_IOAS));
-    if (ioas == null) {
+    if (u.refuse(UNMAP_LOOKUP, ioas == null, u.get(UN_IOAS))) {
       return noIoas(u.u32(UN_IOAS));
     }
     long iova = u.get(UN_IOVA);
@@ -379,13 +391,13 @@ final class IoasIoctls {
         return SysResult.err(e, unmapReason(e));
       }
     } else {
-      if (U64.ge(iova, U64.MAX) || U64.ge(length, U64.MAX)) {
+      if (u.refuse(UNMAP_ULONG_MAX, U64.ge(iova, U64.MAX) || U64.ge(length, U64.MAX))) {
         return SysResult.err(Errno.EOVERFLOW, "iova or length is ULONG_MAX");
       }
-      if (length == 0) {
+      if (u.refuse(UNMAP_LENGTH, length == 0)) {
         return SysResult.err(Errno.EINVAL, "length is 0");
       }
-      if (U64.addOverflows(iova, length - 1)) {
+      if (u.refuse(UNMAP_OVERFLOW, U64.addOverflows(iova, length - 1))) {
         return SysResult.err(Errno.EOVERFLOW, "iova + length - 1 overflows");
       }
       Errno e = ioas.iopt().unmapRange(iova, iova + length - 1, notifier, unmapped);
@@ -412,13 +424,14 @@ final class IoasIoctls {
 
   /** Mirrors ioas.c: iommufd_ioas_change_process. */
   static SysResult changeProcess(Ucmd u) {
-    if (u.get(CHP_RES) != 0) {
+    if (u.refuse(CHANGE_PROCESS_RESERVED, u.get(CHP_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     for (IommufdObject o : u.ictx.objects().live()) {
       if (o instanceof Ioas ioas) {
         for (IoptArea a : ioas.iopt().areas().values()) {
-          if (a.pages().kind() != IoptPages.Kind.FILE) {  // user VA or dma-buf (v7.0)
+          // user VA or dma-buf (v7.0)
+          if (u.refuse(CHANGE_PROCESS_FILE_ONLY, a.pages().kind() != IoptPages.Kind.FILE)) {
             return SysResult.err(Errno.EINVAL, "IOAS " + ioas.id() + " has an area at "
                 + U64.hex(a.iova()) + " that is not file backed");
           }

@@ -2,6 +2,8 @@ package org.iommufdsim.sim.kernel.iommufd;
 
 import java.util.List;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.SysCheck;
 import org.iommufdsim.sim.uapi.Errno;
 
 /**
@@ -27,7 +29,7 @@ public final class Lifecycle {
       return null;
     }
     int id = ictx.objects().reserve();
-    if (id < 0) {
+    if (task.kernel().decider().refuse(SysCheck.OBJECT_ID_SPACE, id < 0)) {
       err[0] = Errno.EBUSY;
       return null;
     }
@@ -52,10 +54,11 @@ public final class Lifecycle {
    */
   static Errno removeByUser(IommufdFile ictx, int id) {
     IommufdObject obj = ictx.objects().get(id, ObjType.ANY);
-    if (obj == null) {
+    Decider d = ictx.kernel().decider();
+    if (d.refuse(SysCheck.DESTROY_LOOKUP, obj == null)) {
       return Errno.ENOENT;
     }
-    if (obj.users != 1) {
+    if (d.refuse(SysCheck.DESTROY_BUSY, obj.users != 1, obj.users)) {
       return Errno.EBUSY;
     }
     obj.users = 0;

@@ -11,6 +11,8 @@ import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_destroy;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_option;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_vfio_ioas;
 
+import static org.iommufdsim.sim.kernel.decide.IoasCheck.*;
+
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.Errno;
@@ -47,7 +49,7 @@ final class MainIoctls {
 
   /** Mirrors main.c: iommufd_option. */
   static SysResult option(Ucmd u) {
-    if (u.get(OPT_RES) != 0) {
+    if (u.refuse(OPTION_RESERVED, u.get(OPT_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     long optionId = u.get(OPT_ID);
@@ -57,6 +59,7 @@ final class MainIoctls {
     } else if (optionId == IOMMU_OPTION_HUGE_PAGES) {
       r = hugePages(u);
     } else {
+      u.refuse(OPTION_ID, true, optionId);
       return SysResult.err(Errno.EOPNOTSUPP, "unknown option_id " + optionId);
     }
     if (!r.isOk()) {
@@ -69,7 +72,8 @@ final class MainIoctls {
 
   /** Mirrors main.c: iommufd_option_rlimit_mode. */
   private static SysResult rlimitMode(Ucmd u) {
-    if (u.get(OPT_OBJ) != 0) {
+    u.refuse(OPTION_ID, false, IOMMU_OPTION_RLIMIT_MODE);
+    if (u.refuse(RLIMIT_OBJECT_ID, u.get(OPT_OBJ) != 0, u.get(OPT_OBJ))) {
       return SysResult.err(Errno.EOPNOTSUPP, "RLIMIT_MODE is global: object_id must be 0");
     }
     long op = u.get(OPT_OP);
@@ -77,13 +81,13 @@ final class MainIoctls {
       u.set(OPT_VAL, u.ictx.accountMode() == IommufdFile.AccountMode.MM ? 1 : 0);
       return SysResult.ok();
     }
-    if (op != IOMMU_OPTION_OP_SET) {
+    if (u.refuse(RLIMIT_OP, op != IOMMU_OPTION_OP_SET, op)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown op " + op);
     }
-    if (!u.task.capSysResource()) {
+    if (u.refuse(RLIMIT_CAP, !u.task.capSysResource())) {
       return SysResult.err(Errno.EPERM, "setting RLIMIT_MODE needs CAP_SYS_RESOURCE");
     }
-    if (!u.ictx.objects().isEmpty()) {
+    if (u.refuse(RLIMIT_EMPTY, !u.ictx.objects().isEmpty())) {
       return SysResult.err(Errno.EBUSY, "RLIMIT_MODE can only change while no object exists");
     }
     long val = u.get(OPT_VAL);
@@ -92,6 +96,7 @@ final class MainIoctls {
     } else if (val == 1) {
       u.ictx.setAccountMode(IommufdFile.AccountMode.MM);
     } else {
+      u.refuse(RLIMIT_VAL, true, val);
       return SysResult.err(Errno.EINVAL, "val64 must be 0 (user) or 1 (mm)");
     }
     return SysResult.ok();
@@ -99,8 +104,9 @@ final class MainIoctls {
 
   /** Mirrors ioas.c: iommufd_ioas_option and iommufd_ioas_option_huge_pages. */
   private static SysResult hugePages(Ucmd u) {
+    u.refuse(OPTION_ID, false, IOMMU_OPTION_HUGE_PAGES);
     Ioas ioas = u.ictx.getIoas(u.u32(OPT_OBJ));
-    if (ioas == null) {
+    if (u.refuse(HUGE_PAGES_LOOKUP, ioas == null, u.get(OPT_OBJ))) {
       return SysResult.err(Errno.ENOENT, "object_id " + u.get(OPT_OBJ) + " is not an IOAS");
     }
     long op = u.get(OPT_OP);
@@ -108,7 +114,7 @@ final class MainIoctls {
       u.set(OPT_VAL, ioas.iopt().largePagesDisabled() ? 0 : 1);
       return SysResult.ok();
     }
-    if (op != IOMMU_OPTION_OP_SET) {
+    if (u.refuse(HUGE_PAGES_OP, op != IOMMU_OPTION_OP_SET, op)) {
       return SysResult.err(Errno.EOPNOTSUPP, "unknown op " + op);
     }
     long val = u.get(OPT_VAL);
@@ -126,6 +132,7 @@ final class MainIoctls {
       ioas.iopt().enableLargePages();
       return SysResult.ok();
     }
+    u.refuse(HUGE_PAGES_VAL, true, val);
     return SysResult.err(Errno.EINVAL, "val64 must be 0 or 1");
   }
 
@@ -136,13 +143,13 @@ final class MainIoctls {
 
   /** Mirrors vfio_compat.c: iommufd_vfio_ioas. */
   static SysResult vfioIoas(Ucmd u) {
-    if (u.get(VI_RES) != 0) {
+    if (u.refuse(VFIO_IOAS_RESERVED, u.get(VI_RES) != 0)) {
       return SysResult.err(Errno.EOPNOTSUPP, "__reserved must be 0");
     }
     long op = u.get(VI_OP);
     if (op == IOMMU_VFIO_IOAS_GET) {
       Ioas ioas = u.ictx.vfioIoas();
-      if (ioas == null) {
+      if (u.refuse(VFIO_IOAS_GET_NONE, ioas == null)) {
         return SysResult.err(Errno.ENODEV, "no compatibility IOAS is set");
       }
       u.set(VI_IOAS, ioas.id());
@@ -150,7 +157,7 @@ final class MainIoctls {
     }
     if (op == IOMMU_VFIO_IOAS_SET) {
       Ioas ioas = u.ictx.getIoas(u.u32(VI_IOAS));
-      if (ioas == null) {
+      if (u.refuse(VFIO_IOAS_SET_LOOKUP, ioas == null, u.get(VI_IOAS))) {
         return SysResult.err(Errno.ENOENT, "ioas_id " + u.get(VI_IOAS) + " is not an IOAS");
       }
       u.ictx.setVfioIoas(ioas);
@@ -160,6 +167,7 @@ final class MainIoctls {
       u.ictx.setVfioIoas(null);
       return SysResult.ok();
     }
+    u.refuse(VFIO_IOAS_OP, true, op);
     return SysResult.err(Errno.EOPNOTSUPP, "unknown op " + op);
   }
 }

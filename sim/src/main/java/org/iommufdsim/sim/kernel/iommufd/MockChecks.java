@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.TestCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdTestUapi.iommu_test_cmd;
 
 import org.iommufdsim.sim.host.SysResult;
@@ -37,10 +39,12 @@ final class MockChecks {
 
   /** get_md_pagetable: a paging HWPT whose domain is the mock's. */
   private static Object mockPaging(Ucmd u) {
-    if (!(u.ictx.get(u.u32(ID), ObjType.HWPT_PAGING) instanceof HwptPaging h)) {
+    IommufdObject o = u.ictx.get(u.u32(ID), ObjType.HWPT_PAGING);
+    if (u.refuse(TEST_MD_LOOKUP, !(o instanceof HwptPaging), u.get(ID))
+        || !(o instanceof HwptPaging h)) {
       return SysResult.err(Errno.ENOENT, "id is not a paging HWPT");
     }
-    if (!(h.domain.driver() instanceof MockIommu)) {
+    if (u.refuse(TEST_MD_MOCK, !(h.domain.driver() instanceof MockIommu))) {
       return SysResult.err(Errno.EINVAL, "not a mock paging domain");
     }
     return h;
@@ -57,20 +61,25 @@ final class MockChecks {
     long iova = u.get(CM_IOVA);
     long len = u.get(CM_LEN);
     long uptr = u.get(CM_UPTR);
-    if (iova % pg != 0 || len % pg != 0 || uptr % pg != 0 || U64.addOverflows(uptr, len)) {
+    if (u.refuse(TEST_CHECK_MAP_ALIGN,
+        iova % pg != 0 || len % pg != 0 || uptr % pg != 0 || U64.addOverflows(uptr, len))) {
       return SysResult.err(Errno.EINVAL, "iova, length and uptr must be multiples of " + pg);
     }
     for (long off = 0; off < len; off += pg) {
       Object[] user = userPhys(u.task, uptr + off);
       if (user == null) {
+        u.refuse(TEST_CHECK_MAP_USER, true, uptr + off);
         return SysResult.err(Errno.EFAULT, "uptr + " + off + " is not mapped");
       }
       Object[] io = ioPhys(h, iova + off);
       if (io == null || io[0] != user[0] || (long) io[1] != (long) user[1]) {
+        u.refuse(TEST_CHECK_MAP_TRANSLATE, true, iova + off);
         return SysResult.err(Errno.EINVAL, "IOVA " + U64.hex(iova + off)
             + " does not translate to the page behind the user address");
       }
     }
+    u.refuse(TEST_CHECK_MAP_USER, false);
+    u.refuse(TEST_CHECK_MAP_TRANSLATE, false);
     return SysResult.ok();
   }
 
@@ -107,22 +116,26 @@ final class MockChecks {
     long len = u.get(CR_LEN);
     long uptr = u.get(CR_UPTR);
     long page = u.task.kernel().pageSize();
-    if (len % page != 0 || uptr % page != 0) {
+    if (u.refuse(TEST_CHECK_REFS_ALIGN, len % page != 0 || uptr % page != 0)) {
       return SysResult.err(Errno.EINVAL, "length and uptr must be page aligned");
     }
     long refs = u.get(CR_REFS);
     for (long off = 0; off < len; off += page) {
       Object[] p = userPhys(u.task, uptr + off);
       if (p == null) {
+        u.refuse(TEST_CHECK_REFS_USER, true, uptr + off);
         return SysResult.err(Errno.EFAULT, "uptr + " + off + " is not mapped");
       }
       MemObject obj = (MemObject) p[0];
       long pins = obj.pins().count((long) p[1] / page);
       if (pins != refs) {
+        u.refuse(TEST_CHECK_REFS_COUNT, true, pins);
         return SysResult.err(Errno.EIO, "page at uptr + " + off + " has " + pins
             + " pins, not " + refs);
       }
     }
+    u.refuse(TEST_CHECK_REFS_USER, false);
+    u.refuse(TEST_CHECK_REFS_COUNT, false);
     return SysResult.ok();
   }
 
@@ -132,8 +145,8 @@ final class MockChecks {
     long len = u.get(D_LEN);
     long pgsz = u.get(D_PGSZ);
     long uptr = u.get(D_UPTR);
-    if (pgsz == 0 || len == 0 || Long.remainderUnsigned(iova, pgsz) != 0
-        || Long.remainderUnsigned(len, pgsz) != 0 || uptr == 0) {
+    if (u.refuse(TEST_DIRTY_ARGS, pgsz == 0 || len == 0 || Long.remainderUnsigned(iova, pgsz) != 0
+        || Long.remainderUnsigned(len, pgsz) != 0 || uptr == 0)) {
       return SysResult.err(Errno.EINVAL, "page_size, length or uptr is 0, or iova or length is"
           + " not a multiple of page_size");
     }
@@ -143,7 +156,7 @@ final class MockChecks {
     }
     HwptPaging h = (HwptPaging) o;
     IommuDomain d = h.domain;
-    if (!d.dirtyTracking()) {
+    if (u.refuse(TEST_DIRTY_ENABLED, !d.dirtyTracking())) {
       return SysResult.err(Errno.EINVAL, "dirty tracking is not enabled on the domain");
     }
     long max = Long.divideUnsigned(len, pgsz);
@@ -151,7 +164,7 @@ final class MockChecks {
       return SysResult.err(Errno.ENOMEM, "allocating the bitmap copy failed");
     }
     byte[] bits = u.copyFromUser(uptr, (max + 7) / 8);
-    if (bits == null) {
+    if (u.refuse(TEST_DIRTY_BITMAP, bits == null)) {
       return SysResult.err(Errno.EFAULT, "the bitmap is not readable");
     }
     long count = 0;

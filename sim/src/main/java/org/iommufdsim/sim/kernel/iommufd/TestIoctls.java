@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.TestCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdTestUapi.*;
 
 import org.iommufdsim.sim.host.SysResult;
@@ -111,6 +113,7 @@ final class TestIoctls {
     if (op == IOMMU_TEST_OP_DEV_CHECK_CACHE) {
       return checkDevCache(u);
     }
+    u.refuse(TEST_OP, true, op);
     if (Uapi.testOpByNumber(op).isPresent()) {
       return SysResult.err(Errno.EOPNOTSUPP, Uapi.testOpByNumber(op).get().name()
           + " is not modelled yet");
@@ -120,14 +123,14 @@ final class TestIoctls {
 
   /** Mirrors selftest.c: iommufd_test_add_reserved. */
   private static SysResult addReserved(Ucmd u, int ioasId, long start, long length) {
-    if (length == 0) {
+    if (u.refuse(TEST_ADD_RESERVED_LENGTH, length == 0)) {
       return SysResult.err(Errno.EINVAL, "add_reserved.length is 0");
     }
-    if (U64.addOverflows(start, length - 1)) {
+    if (u.refuse(TEST_ADD_RESERVED_OVERFLOW, U64.addOverflows(start, length - 1))) {
       return SysResult.err(Errno.EOVERFLOW, "add_reserved.start + length - 1 overflows");
     }
     Ioas ioas = u.ictx.getIoas(ioasId);
-    if (ioas == null) {
+    if (u.refuse(TEST_ADD_RESERVED_LOOKUP, ioas == null, ioasId)) {
       return SysResult.err(Errno.ENOENT, "id " + Integer.toUnsignedString(ioasId)
           + " is not an IOAS");
     }
@@ -151,7 +154,7 @@ final class TestIoctls {
 
   /** Mirrors selftest.c: the SET_TEMP_MEMORY_LIMIT op (a module-global knob). */
   private static SysResult memoryLimit(Ucmd u, long limit) {
-    if (U64.lt(limit, 12)) {
+    if (u.refuse(TEST_MEMORY_LIMIT, U64.lt(limit, 12), limit)) {
       return SysResult.err(Errno.EINVAL, "memory_limit.limit is below 12 bytes");
     }
     u.task.kernel().setTestMemoryLimit(limit);
@@ -166,7 +169,8 @@ final class TestIoctls {
     if (sobj == null) {
       return SysResult.err(err[0], "allocating the selftest object failed");
     }
-    if ((devFlags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY | MOCK_FLAGS_DEVICE_PASID)) != 0) {
+    if (u.refuse(TEST_MOCK_DEV_FLAGS,
+        (devFlags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY | MOCK_FLAGS_DEVICE_PASID)) != 0, devFlags)) {
       Lifecycle.abortAndDestroy(u.ictx, sobj);
       return SysResult.err(Errno.EINVAL, "dev_flags has bits outside NO_DIRTY and PASID");
     }
@@ -226,6 +230,7 @@ final class TestIoctls {
   /** iommufd_test_get_selftest_obj. */
   private static Selftest selftest(Ucmd u) {
     IommufdObject o = u.ictx.get(u.u32(ID), ObjType.SELFTEST);
+    u.refuse(TEST_SELFTEST_LOOKUP, !(o instanceof Selftest), u.get(ID));
     return o instanceof Selftest s ? s : null;
   }
 
@@ -270,24 +275,26 @@ final class TestIoctls {
         : s.mockDev.pasidDomain(pasid);
     int hwptId = u.u32(PC_HWPT);
     if (hwptId == 0) {
-      return attached == null ? SysResult.ok()
+      return !u.refuse(TEST_PASID_CHECK_NONE, attached != null) ? SysResult.ok()
           : SysResult.err(Errno.EINVAL, "something is attached at PASID " + pasid);
     }
     IommufdObject o = u.ictx.get(hwptId, ObjType.ANY);
-    if (o == null) {
+    if (u.refuse(TEST_PASID_CHECK_LOOKUP, o == null, hwptId)) {
       return SysResult.err(Errno.ENOENT, "hwpt_id does not exist");
     }
-    if (!(o instanceof HwPagetable h)) {
+    if (u.refuse(TEST_PASID_CHECK_TYPE, !(o instanceof HwPagetable))
+        || !(o instanceof HwPagetable h)) {
       return SysResult.err(Errno.EINVAL, "hwpt_id is not a HWPT");
     }
-    return attached == h.domain ? SysResult.ok()
+    return !u.refuse(TEST_PASID_CHECK_MATCH, attached != h.domain) ? SysResult.ok()
         : SysResult.err(Errno.EINVAL, "HWPT " + hwptId + " is not attached at PASID " + pasid);
   }
 
   /** Mirrors selftest.c: iommufd_test_trigger_iopf. */
   private static SysResult triggerIopf(Ucmd u) {
     IommufdObject o = u.ictx.get(u.u32(IOPF_DEV), ObjType.DEVICE);
-    if (!(o instanceof Device idev)) {
+    if (u.refuse(TEST_IOPF_DEV_LOOKUP, !(o instanceof Device), u.get(IOPF_DEV))
+        || !(o instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "dev_id is not a device");
     }
     int pasid = u.u32(IOPF_PASID);
@@ -301,7 +308,7 @@ final class TestIoctls {
   private static SysResult dmabufGet(Ucmd u) {
     long len = u.get(iommu_test_cmd.field("dmabuf_get.length"));
     long page = u.task.kernel().pageSize();
-    if (len == 0 || len > 512 * page) {
+    if (u.refuse(TEST_DMABUF_LENGTH, len == 0 || len > 512 * page, len)) {
       return SysResult.err(Errno.EINVAL, "length must be 1 .. 512 pages");
     }
     if (u.task.shouldFail("kzalloc(iommufd_test_dma_buf)")) {
@@ -311,7 +318,7 @@ final class TestIoctls {
     org.iommufdsim.sim.kernel.fs.DmabufFile buf = new org.iommufdsim.sim.kernel.fs.DmabufFile(
         u.task.kernel().newMemObject("dmabuf", size, true), size);
     int fd = u.task.reserveFd();
-    if (fd < 0) {
+    if (u.refuse(TEST_DMABUF_FD, fd < 0)) {
       buf.put();
       return SysResult.err(Errno.EMFILE, "no free fd");
     }
@@ -323,10 +330,11 @@ final class TestIoctls {
   private static SysResult dmabufRevoke(Ucmd u) {
     int fd = (int) iommu_test_cmd.field("dmabuf_revoke.dmabuf_fd").get(u.cmd);
     org.iommufdsim.sim.kernel.fs.KFile f = u.task.file(fd);
-    if (f == null) {
+    if (u.refuse(TEST_DMABUF_REVOKE_FD, f == null, fd)) {
       return SysResult.err(Errno.EBADF, "dmabuf_fd is not an open fd");
     }
-    if (!(f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile buf)) {
+    if (u.refuse(TEST_DMABUF_REVOKE_TYPE, !(f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile))
+        || !(f instanceof org.iommufdsim.sim.kernel.fs.DmabufFile buf)) {
       return SysResult.err(Errno.EINVAL, "dmabuf_fd is not a dma-buf");
     }
     buf.setRevoked(iommu_test_cmd.field("dmabuf_revoke.revoked").get(u.cmd) != 0);
@@ -337,16 +345,20 @@ final class TestIoctls {
   private static SysResult triggerVevent(Ucmd u) {
     IommufdObject o = u.ictx.get(u.u32(iommu_test_cmd.field("trigger_vevent.dev_id")),
         ObjType.DEVICE);
-    if (!(o instanceof Device idev) || !(idev.dev.priv() instanceof MockIommu.MockDev md)) {
+    if (u.refuse(TEST_VEVENT_DEV, !(o instanceof Device d0
+        && d0.dev.priv() instanceof MockIommu.MockDev))
+        || !(o instanceof Device idev) || !(idev.dev.priv() instanceof MockIommu.MockDev md)) {
       return SysResult.err(Errno.ENOENT, "dev_id is not a mock device");
     }
-    if (!(md.viommu instanceof Viommu v) || md.vdevId == 0) {
+    if (u.refuse(TEST_VEVENT_VDEV, !(md.viommu instanceof Viommu) || md.vdevId == 0)
+        || !(md.viommu instanceof Viommu v)) {
       return SysResult.err(Errno.ENOENT, "the device is not attached through a vIOMMU with a"
           + " non-zero virt_id");
     }
     byte[] payload = iommu_viommu_event_selftest.newBuffer();
     iommu_viommu_event_selftest.field("virt_id").set(payload, md.vdevId);
     Errno e = v.reportEvent(IOMMU_VEVENTQ_TYPE_SELFTEST, payload);
+    u.decider().refuseWith(TEST_VEVENT_QUEUE, e, "no vEVENTQ of type SELFTEST");
     return e == null ? SysResult.ok()
         : SysResult.err(e, "the vIOMMU has no vEVENTQ of type IOMMU_VEVENTQ_TYPE_SELFTEST");
   }
@@ -354,14 +366,18 @@ final class TestIoctls {
   /** Mirrors selftest.c: iommufd_test_md_check_iotlb. */
   private static SysResult checkIotlb(Ucmd u) {
     IommufdObject o = u.ictx.get(u.u32(ID), ObjType.HWPT_NESTED);
-    if (!(o instanceof HwptNested n)) {
+    if (u.refuse(TEST_IOTLB_LOOKUP, !(o instanceof HwptNested), u.get(ID))
+        || !(o instanceof HwptNested n)) {
       return SysResult.err(Errno.ENOENT, "id is not a nested HWPT");
     }
-    if (!(n.domain.priv() instanceof MockIommu.MockDomain md) || md.iotlb == null) {
+    if (u.refuse(TEST_IOTLB_MOCK, !(n.domain.priv() instanceof MockIommu.MockDomain m0
+        && m0.iotlb != null))
+        || !(n.domain.priv() instanceof MockIommu.MockDomain md)) {
       return SysResult.err(Errno.EINVAL, "not a mock nested domain");
     }
     long idx = u.get(IOTLB_ID);
-    if (idx > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX || md.iotlb[(int) idx] != u.get(IOTLB_VAL)) {
+    if (u.refuse(TEST_IOTLB_VALUE,
+        idx > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX || md.iotlb[(int) idx] != u.get(IOTLB_VAL), idx)) {
       return SysResult.err(Errno.EINVAL, "iotlb[" + idx + "] does not hold that value");
     }
     return SysResult.ok();
@@ -370,14 +386,17 @@ final class TestIoctls {
   /** Mirrors selftest.c: iommufd_test_dev_check_cache. */
   private static SysResult checkDevCache(Ucmd u) {
     IommufdObject o = u.ictx.get(u.u32(ID), ObjType.DEVICE);
-    if (!(o instanceof Device idev)) {
+    if (u.refuse(TEST_CACHE_LOOKUP, !(o instanceof Device), u.get(ID))
+        || !(o instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "id is not a device");
     }
-    if (!(idev.dev.priv() instanceof MockIommu.MockDev md)) {
+    if (u.refuse(TEST_CACHE_MOCK, !(idev.dev.priv() instanceof MockIommu.MockDev))
+        || !(idev.dev.priv() instanceof MockIommu.MockDev md)) {
       return SysResult.err(Errno.EINVAL, "not a mock device");
     }
     long idx = u.get(CACHE_ID);
-    if (idx > MOCK_DEV_CACHE_ID_MAX || md.cache[(int) idx] != u.get(CACHE_VAL)) {
+    if (u.refuse(TEST_CACHE_VALUE,
+        idx > MOCK_DEV_CACHE_ID_MAX || md.cache[(int) idx] != u.get(CACHE_VAL), idx)) {
       return SysResult.err(Errno.EINVAL, "cache[" + idx + "] does not hold that value");
     }
     return SysResult.ok();

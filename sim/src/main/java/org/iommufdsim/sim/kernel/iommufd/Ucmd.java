@@ -2,6 +2,9 @@ package org.iommufdsim.sim.kernel.iommufd;
 
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Check;
+import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.SysCheck;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.Errno;
@@ -25,6 +28,24 @@ public final class Ucmd {
     this.userSize = userSize;
     this.struct = struct;
     this.cmd = cmd;
+  }
+
+  /**
+   * Records {@code check} in the call's decision path and returns {@code refuses}: the check
+   * site both decides and explains, {@code if (u.refuse(C, bad)) return err(...)}.
+   */
+  public boolean refuse(Check check, boolean refuses) {
+    return task.kernel().decider().refuse(check, refuses);
+  }
+
+  /** As {@link #refuse(Check, boolean)}, keeping the value looked at. */
+  public boolean refuse(Check check, boolean refuses, long value) {
+    return task.kernel().decider().refuse(check, refuses, value);
+  }
+
+  /** The kernel's decider, for helpers that record without a Ucmd. */
+  public Decider decider() {
+    return task.kernel().decider();
   }
 
   public long get(CField f) {
@@ -62,7 +83,7 @@ public final class Ucmd {
     if (task.shouldFail("copy_to_user")) {
       return SysResult.err(Errno.EFAULT, what + ": injected fault");
     }
-    if (!task.mm().copyTo(addr, bytes)) {
+    if (refuse(SysCheck.UCMD_COPY_TO_USER, !task.mm().copyTo(addr, bytes))) {
       return SysResult.err(Errno.EFAULT, what + ": user memory not writable");
     }
     return SysResult.ok();
@@ -74,7 +95,7 @@ public final class Ucmd {
     for (long done = 0; done < length; done += zeros.length) {
       int n = (int) Math.min(zeros.length, length - done);
       byte[] chunk = n == zeros.length ? zeros : new byte[n];
-      if (!task.mm().copyTo(addr + done, chunk)) {
+      if (refuse(SysCheck.UCMD_COPY_TO_USER, !task.mm().copyTo(addr + done, chunk))) {
         return SysResult.err(Errno.EFAULT, what + ": user memory not writable");
       }
     }

@@ -27,7 +27,8 @@ final class VeventqFile extends KFile {
 
   @Override
   public SysResult read(Task task, long buf, long count) {
-    if (pos != 0) {
+    org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
+    if (d.refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.VEVENTQ_READ_POS, pos != 0)) {
       return SysResult.err(Errno.ESPIPE, "vEVENTQ reads need position 0");
     }
     long done = 0;
@@ -47,7 +48,8 @@ final class VeventqFile extends KFile {
       if (len > 0) {
         System.arraycopy(e.payload(), 0, out, HDR, len);
       }
-      if (!task.mm().copyTo(buf + done, out)) {
+      if (d.refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.VEVENTQ_READ_COPY,
+          !task.mm().copyTo(buf + done, out))) {
         rc = SysResult.err(Errno.EFAULT, "read buffer is not writable user memory");
         break;
       }
@@ -62,6 +64,8 @@ final class VeventqFile extends KFile {
 
   @Override
   public SysResult write(Task task, long buf, long count) {
+    task.kernel().decider().refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.VEVENTQ_WRITE,
+        true);
     return SysResult.err(Errno.EINVAL, "a vEVENTQ fd has no write");
   }
 

@@ -1,9 +1,12 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.VfioCheck.*;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.iopt.IoPagetable;
 import org.iommufdsim.sim.kernel.iopt.IoptPages;
 import org.iommufdsim.sim.kernel.iopt.IoptSlice;
@@ -60,6 +63,7 @@ final class VfioCompat {
     if (request == VFIO_IOMMU_UNMAP_DMA) {
       return unmapDma(ictx, task, arg);
     }
+    task.kernel().decider().refuse(COMPAT_IOCTL, true, request);
     return SysResult.err(Errno.ENOTTY, "no iommufd or VFIO compat ioctl 0x"
         + Long.toHexString(request));
   }
@@ -69,7 +73,7 @@ final class VfioCompat {
       return SysResult.ok(1);
     }
     if (type == VFIO_DMA_CC_IOMMU) {
-      if (ictx.vfioIoas() == null) {
+      if (ictx.kernel().decider().refuse(COMPAT_IOAS, ictx.vfioIoas() == null)) {
         return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
       }
       return SysResult.ok(1);
@@ -81,11 +85,13 @@ final class VfioCompat {
   }
 
   private static SysResult setIommu(IommufdFile ictx, long type) {
-    if (type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU) {
+    Decider dc = ictx.kernel().decider();
+    if (dc.refuse(COMPAT_SET_IOMMU_TYPE, type != VFIO_TYPE1_IOMMU && type != VFIO_TYPE1v2_IOMMU,
+        type)) {
       return SysResult.err(Errno.EINVAL, "only VFIO_TYPE1_IOMMU and VFIO_TYPE1v2_IOMMU");
     }
     Ioas ioas = ictx.vfioIoas();
-    if (ioas == null) {
+    if (dc.refuse(COMPAT_IOAS, ioas == null)) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS (IOMMU_VFIO_IOAS SET first)");
     }
     if (type == VFIO_TYPE1_IOMMU) {
@@ -106,28 +112,31 @@ final class VfioCompat {
   private static SysResult getInfo(IommufdFile ictx, Task task, long arg) {
     int minsz = (int) INFO.memberEnd("iova_pgsizes");
     byte[] in = task.mm().copyFrom(arg, minsz);
-    if (in == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(COMPAT_COPY_IN, in == null)) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(info)");
     }
     long argsz = INFO.field("argsz").get(in);
-    if (argsz < minsz) {
+    if (dc.refuse(COMPAT_INFO_ARGSZ, argsz < minsz, argsz)) {
       return SysResult.err(Errno.EINVAL, "argsz below offsetofend(iova_pgsizes)");
     }
     Ioas ioas = ictx.vfioIoas();
-    if (ioas == null) {
+    if (dc.refuse(COMPAT_IOAS, ioas == null)) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
     List<byte[]> caps = List.of(dmaAvailCap(), iovaRangeCap(ioas.iopt().usableRanges()));
     long total = INFO.size();
     long lastCap = -1;
     for (byte[] cap : caps) {
-      if (argsz >= total + cap.length && !task.mm().copyTo(arg + total, cap)) {
+      if (dc.refuse(COMPAT_COPY_OUT,
+          argsz >= total + cap.length && !task.mm().copyTo(arg + total, cap))) {
         return SysResult.err(Errno.EFAULT, "copy_to_user(capability)");
       }
       if (lastCap >= 0 && argsz >= total) {
         byte[] next = new byte[4];
         CAP_NEXT.set(next, -(int) CAP_NEXT.offset(), total);
-        if (!task.mm().copyTo(arg + lastCap + CAP_NEXT.offset(), next)) {
+        if (dc.refuse(COMPAT_COPY_OUT,
+            !task.mm().copyTo(arg + lastCap + CAP_NEXT.offset(), next))) {
           return SysResult.err(Errno.EFAULT, "put_user(next)");
         }
       }
@@ -141,7 +150,7 @@ final class VfioCompat {
         ? -task.kernel().pageSize() : -ioas.iopt().iovaAlignment());
     INFO.field("cap_offset").set(info, argsz >= total ? INFO.size() : 0);
     int copy = (int) Math.min(argsz, INFO.size());
-    if (!task.mm().copyTo(arg, java.util.Arrays.copyOf(info, copy))) {
+    if (dc.refuse(COMPAT_COPY_OUT, !task.mm().copyTo(arg, java.util.Arrays.copyOf(info, copy)))) {
       return SysResult.err(Errno.EFAULT, "copy_to_user(info)");
     }
     return SysResult.ok();
@@ -178,16 +187,18 @@ final class VfioCompat {
   /** vfio_iommu_type1_dma_map. */
   private static SysResult mapDma(IommufdFile ictx, Task task, long arg) {
     byte[] in = task.mm().copyFrom(arg, MAP.size());
-    if (in == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(COMPAT_COPY_IN, in == null)) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(map)");
     }
     long argsz = MAP.field("argsz").get(in);
     long flags = MAP.field("flags").get(in);
-    if (argsz < MAP.size() || (flags & ~(MAP_FLAG_READ | MAP_FLAG_WRITE)) != 0) {
+    if (dc.refuse(COMPAT_MAP_ARGS,
+        argsz < MAP.size() || (flags & ~(MAP_FLAG_READ | MAP_FLAG_WRITE)) != 0, flags)) {
       return SysResult.err(Errno.EINVAL, "argsz too small or unknown flags");
     }
     Ioas ioas = ictx.vfioIoas();
-    if (ioas == null) {
+    if (dc.refuse(COMPAT_IOAS, ioas == null)) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
     long vaddr = MAP.field("vaddr").get(in);
@@ -197,10 +208,10 @@ final class VfioCompat {
     prot |= (flags & MAP_FLAG_READ) != 0 ? IoPagetable.IOMMU_READ : 0;
     prot |= (flags & MAP_FLAG_WRITE) != 0 ? IoPagetable.IOMMU_WRITE : 0;
     long page = task.kernel().pageSize();
-    if (U64.addOverflows(vaddr, size)) {
+    if (dc.refuse(COMPAT_MAP_OVERFLOW, U64.addOverflows(vaddr, size))) {
       return SysResult.err(Errno.EOVERFLOW, "vaddr + size overflows");
     }
-    if (size == 0 || U64.gt(size, U64.MAX - page)) {
+    if (dc.refuse(COMPAT_MAP_SIZE, size == 0 || U64.gt(size, U64.MAX - page), size)) {
       return SysResult.err(Errno.EINVAL, "size is 0 or too large");
     }
     if (task.shouldFail("kzalloc(iopt_pages)")) {
@@ -221,16 +232,18 @@ final class VfioCompat {
   /** vfio_iommu_type1_dma_unmap. */
   private static SysResult unmapDma(IommufdFile ictx, Task task, long arg) {
     byte[] in = task.mm().copyFrom(arg, UNMAP.size());
-    if (in == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(COMPAT_COPY_IN, in == null)) {
       return SysResult.err(Errno.EFAULT, "copy_from_user(unmap)");
     }
     long argsz = UNMAP.field("argsz").get(in);
     long flags = UNMAP.field("flags").get(in);
-    if (argsz < UNMAP.size() || (flags & ~UNMAP_FLAG_ALL) != 0) {
+    if (dc.refuse(COMPAT_UNMAP_ARGS, argsz < UNMAP.size() || (flags & ~UNMAP_FLAG_ALL) != 0,
+        flags)) {
       return SysResult.err(Errno.EINVAL, "argsz too small or unknown flags");
     }
     Ioas ioas = ictx.vfioIoas();
-    if (ioas == null) {
+    if (dc.refuse(COMPAT_IOAS, ioas == null)) {
       return SysResult.err(Errno.ENODEV, "no compatibility IOAS");
     }
     long iova = UNMAP.field("iova").get(in);
@@ -239,11 +252,12 @@ final class VfioCompat {
     Errno e;
     Accesses notifier = new Accesses(ictx, ioas);
     if ((flags & UNMAP_FLAG_ALL) != 0) {
-      if (iova != 0 || size != 0) {
+      if (dc.refuse(COMPAT_UNMAP_ALL_ARGS, iova != 0 || size != 0)) {
         return SysResult.err(Errno.EINVAL, "UNMAP_ALL needs iova and size 0");
       }
       e = ioas.iopt().unmapAll(notifier, unmapped);
-    } else if (size == 0 || U64.addOverflows(iova, size - 1)) {
+    } else if (dc.refuse(COMPAT_UNMAP_SIZE, size == 0)
+        || dc.refuse(COMPAT_UNMAP_OVERFLOW, U64.addOverflows(iova, size - 1))) {
       e = size == 0 ? Errno.EINVAL : Errno.EOVERFLOW;
     } else {
       e = ioas.iopt().unmapRange(iova, iova + size - 1, notifier, unmapped);
@@ -254,7 +268,7 @@ final class VfioCompat {
     }
     byte[] sizeOut = new byte[8];
     putU64(sizeOut, 0, unmapped[0]);
-    if (!task.mm().copyTo(arg + UNMAP.offset("size"), sizeOut)) {
+    if (dc.refuse(COMPAT_COPY_OUT, !task.mm().copyTo(arg + UNMAP.offset("size"), sizeOut))) {
       return SysResult.err(Errno.EFAULT, "copy_to_user(size)");
     }
     return e == null ? SysResult.ok() : SysResult.err(e, "unmap failed");

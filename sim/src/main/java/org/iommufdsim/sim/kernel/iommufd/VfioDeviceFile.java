@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.VfioCheck.*;
+
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_ATTACH_IOMMUFD_PT;
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_ATTACH_PASID;
 import static org.iommufdsim.sim.uapi.VfioUapi.VFIO_DEVICE_BIND_FLAG_TOKEN;
@@ -13,6 +15,7 @@ import static org.iommufdsim.sim.uapi.VfioUapi.vfio_device_detach_iommufd_pt;
 import java.util.TreeSet;
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
 import org.iommufdsim.sim.kernel.fs.KFile;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
 import org.iommufdsim.sim.kernel.util.KResult;
@@ -55,7 +58,8 @@ public final class VfioDeviceFile extends KFile {
     if (request == VFIO_DEVICE_BIND_IOMMUFD.request()) {
       return bind(task, arg);
     }
-    if (idev == null) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(VFIO_BOUND, idev == null)) {
       return SysResult.err(Errno.EINVAL, "the device fd is not bound to an iommufd yet");
     }
     if (request == VFIO_DEVICE_ATTACH_IOMMUFD_PT.request()) {
@@ -64,6 +68,7 @@ public final class VfioDeviceFile extends KFile {
     if (request == VFIO_DEVICE_DETACH_IOMMUFD_PT.request()) {
       return detach(task, arg);
     }
+    dc.refuse(VFIO_DEVICE_IOCTL, true, request);
     return SysResult.err(Errno.ENOTTY, "VFIO device ioctl 0x" + Long.toHexString(request)
         + " is not modelled");
   }
@@ -71,7 +76,7 @@ public final class VfioDeviceFile extends KFile {
   /** copy_from_user of the first {@code n} bytes into a zeroed copy of the struct. */
   private static byte[] copyIn(Task task, long arg, CStruct s, int n) {
     byte[] in = task.mm().copyFrom(arg, n);
-    if (in == null) {
+    if (task.kernel().decider().refuse(VFIO_COPY_IN, in == null)) {
       return null;
     }
     byte[] b = s.newBuffer();
@@ -89,7 +94,8 @@ public final class VfioDeviceFile extends KFile {
     }
     byte[] b = new byte[4];
     s.field(field).set(b, -(int) s.offset(field), value);
-    return task.mm().copyTo(arg + s.offset(field), b);
+    return !task.kernel().decider().refuse(VFIO_COPY_OUT,
+        !task.mm().copyTo(arg + s.offset(field), b));
   }
 
   /** Mirrors device_cdev.c: vfio_df_ioctl_bind_iommufd. */
@@ -101,20 +107,21 @@ public final class VfioDeviceFile extends KFile {
     long argsz = BIND.field("argsz").get(b);
     long flags = BIND.field("flags").get(b);
     int fd = (int) BIND.field("iommufd").get(b);
-    if (argsz < BIND_MIN || fd < 0) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(BIND_ARGSZ, argsz < BIND_MIN || fd < 0, argsz)) {
       return SysResult.err(Errno.EINVAL, "argsz below 16 or a negative iommufd");
     }
-    if ((flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN) != 0) {
+    if (dc.refuse(BIND_FLAGS, (flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN) != 0, flags)) {
       return SysResult.err(Errno.EINVAL, "unknown bind flags");
     }
-    if (idev != null || dev.boundFile() != null) {
+    if (dc.refuse(BIND_ONCE, idev != null || dev.boundFile() != null)) {
       return SysResult.err(Errno.EINVAL, "the device is already bound");
     }
     KFile f = task.file(fd);
-    if (f == null) {
+    if (dc.refuse(BIND_FD, f == null, fd)) {
       return SysResult.err(Errno.EBADF, "iommufd " + fd + " is not an open fd");
     }
-    if (!(f instanceof IommufdFile ctx)) {
+    if (dc.refuse(BIND_FD_TYPE, !(f instanceof IommufdFile)) || !(f instanceof IommufdFile ctx)) {
       return SysResult.err(Errno.EBADFD, "fd " + fd + " is not an iommufd");
     }
     KResult<Device> bound = DeviceCore.bind(ctx, task, dev, true);
@@ -142,16 +149,17 @@ public final class VfioDeviceFile extends KFile {
     long argsz = ATTACH.field("argsz").get(b);
     long flags = ATTACH.field("flags").get(b);
     int ptId = (int) ATTACH.field("pt_id").get(b);
-    if (argsz < ATTACH_MIN) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(ATTACH_ARGSZ, argsz < ATTACH_MIN, argsz)) {
       return SysResult.err(Errno.EINVAL, "argsz below 12");
     }
-    if ((flags & ~VFIO_DEVICE_ATTACH_PASID) != 0) {
+    if (dc.refuse(ATTACH_FLAGS, (flags & ~VFIO_DEVICE_ATTACH_PASID) != 0, flags)) {
       return SysResult.err(Errno.EINVAL, "unknown attach flags");
     }
     boolean pasidFlag = (flags & VFIO_DEVICE_ATTACH_PASID) != 0;
     int pasid = DeviceCore.NO_PASID;
     if (pasidFlag) {
-      if (argsz < ATTACH_PASID_END) {
+      if (dc.refuse(ATTACH_PASID_ARGSZ, argsz < ATTACH_PASID_END, argsz)) {
         return SysResult.err(Errno.EINVAL, "argsz below 16 with VFIO_DEVICE_ATTACH_PASID");
       }
       byte[] p = copyIn(task, arg, ATTACH, ATTACH_PASID_END);
@@ -197,16 +205,17 @@ public final class VfioDeviceFile extends KFile {
     }
     long argsz = DETACH.field("argsz").get(b);
     long flags = DETACH.field("flags").get(b);
-    if (argsz < DETACH_MIN) {
+    Decider dc = task.kernel().decider();
+    if (dc.refuse(DETACH_ARGSZ, argsz < DETACH_MIN, argsz)) {
       return SysResult.err(Errno.EINVAL, "argsz below 8");
     }
-    if ((flags & ~VFIO_DEVICE_DETACH_PASID) != 0) {
+    if (dc.refuse(DETACH_FLAGS, (flags & ~VFIO_DEVICE_DETACH_PASID) != 0, flags)) {
       return SysResult.err(Errno.EINVAL, "unknown detach flags");
     }
     boolean pasidFlag = (flags & VFIO_DEVICE_DETACH_PASID) != 0;
     int pasid = DeviceCore.NO_PASID;
     if (pasidFlag) {
-      if (argsz < DETACH_PASID_END) {
+      if (dc.refuse(DETACH_PASID_ARGSZ, argsz < DETACH_PASID_END, argsz)) {
         return SysResult.err(Errno.EINVAL, "argsz below 12 with VFIO_DEVICE_DETACH_PASID");
       }
       byte[] p = copyIn(task, arg, DETACH, DETACH_PASID_END);

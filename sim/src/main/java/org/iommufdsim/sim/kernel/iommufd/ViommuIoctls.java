@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iommufd;
 
+import static org.iommufdsim.sim.kernel.decide.ViommuCheck.*;
+
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_ALLOC_PASID;
 import static org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID;
 import static org.iommufdsim.sim.uapi.IommufdUapi.iommu_hw_queue_alloc;
@@ -58,20 +60,24 @@ final class ViommuIoctls {
   /** Mirrors viommu.c: iommufd_viommu_alloc_ioctl. */
   static SysResult alloc(Ucmd u) {
     long type = u.get(V_TYPE);
-    if (u.get(V_FLAGS) != 0 || type == 0) {
+    if (u.refuse(VIOMMU_ALLOC_FLAGS, u.get(V_FLAGS) != 0 || type == 0, type)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
     }
-    if (!(u.ictx.get(u.u32(V_DEV), ObjType.DEVICE) instanceof Device idev)) {
+    IommufdObject vd = u.ictx.get(u.u32(V_DEV), ObjType.DEVICE);
+    if (u.refuse(VIOMMU_ALLOC_DEV_LOOKUP, !(vd instanceof Device), u.get(V_DEV))
+        || !(vd instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "dev_id is not a device");
     }
-    if (!idev.dev.driver().supportsViommu(idev.dev, type)) {
+    if (u.refuse(VIOMMU_ALLOC_TYPE, !idev.dev.driver().supportsViommu(idev.dev, type), type)) {
       return SysResult.err(Errno.EOPNOTSUPP, idev.dev.driver().name()
           + " makes no vIOMMU of type 0x" + Long.toHexString(type));
     }
-    if (!(u.ictx.get(u.u32(V_HWPT), ObjType.HWPT_PAGING) instanceof HwptPaging hwpt)) {
+    IommufdObject vh = u.ictx.get(u.u32(V_HWPT), ObjType.HWPT_PAGING);
+    if (u.refuse(VIOMMU_ALLOC_HWPT_LOOKUP, !(vh instanceof HwptPaging), u.get(V_HWPT))
+        || !(vh instanceof HwptPaging hwpt)) {
       return SysResult.err(Errno.ENOENT, "hwpt_id is not a paging HWPT");
     }
-    if (!hwpt.nestParent) {
+    if (u.refuse(VIOMMU_ALLOC_NEST_PARENT, !hwpt.nestParent)) {
       return SysResult.err(Errno.EINVAL, "the HWPT was not allocated with NEST_PARENT");
     }
     Errno[] err = new Errno[1];
@@ -84,7 +90,7 @@ final class ViommuIoctls {
     long len = u.get(V_LEN);
     Errno e = idev.dev.driver().viommuInit(v, len != 0
         ? new UserData(u.task, type, u.get(V_PTR), len) : null);
-    if (e != null) {
+    if (u.decider().refuseWith(DRIVER_VIOMMU_INIT, e, "the driver's viommu_init failed")) {
       Lifecycle.abortAndDestroy(u.ictx, v);
       return SysResult.err(e, "the driver's viommu_init failed");
     }
@@ -110,12 +116,14 @@ final class ViommuIoctls {
   /** Mirrors viommu.c: iommufd_viommu_alloc_hwpt_nested (HWPT_ALLOC with pt_id a vIOMMU). */
   static KResult<HwptNested> allocNested(IommufdFile ictx, org.iommufdsim.sim.kernel.Task task,
       Viommu v, Device idev, long flags, UserData data) {
-    if (!v.instance.equals(idev.dev.driver().instance())) {
+    org.iommufdsim.sim.kernel.decide.Decider dc = task.kernel().decider();
+    if (dc.refuse(VIOMMU_NESTED_INSTANCE, !v.instance.equals(idev.dev.driver().instance()))) {
       return KResult.err(Errno.EINVAL, "the vIOMMU sits on another IOMMU instance than the"
           + " device");
     }
-    if ((flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) != 0 || data.len() == 0
-        || !v.driver.viommuHasNestedAlloc()) {
+    if (dc.refuse(VIOMMU_NESTED_FLAGS,
+        (flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID)) != 0 || data.len() == 0
+        || !v.driver.viommuHasNestedAlloc(), flags)) {
       return KResult.err(Errno.EOPNOTSUPP, "nested allocation takes only FAULT_ID_VALID and"
           + " PASID flags and needs user data");
     }
@@ -128,7 +136,7 @@ final class ViommuIoctls {
     v.get();
     KResult<IommuDomain> d = v.driver.viommuAllocNested(v, flags & ~IOMMU_HWPT_FAULT_ID_VALID,
         data);
-    if (!d.isOk()) {
+    if (dc.refuseWith(DRIVER_VIOMMU_ALLOC_DOMAIN_NESTED, d.errno(), d.reason())) {
       Lifecycle.abortAndDestroy(ictx, hwpt);
       return d.cast();
     }
@@ -139,16 +147,18 @@ final class ViommuIoctls {
   /** Mirrors viommu.c: iommufd_vdevice_alloc_ioctl. */
   static SysResult vdeviceAlloc(Ucmd u) {
     Viommu v = viommu(u, D_VIOMMU);
-    if (v == null) {
+    if (u.refuse(VDEVICE_VIOMMU_LOOKUP, v == null, u.get(D_VIOMMU))) {
       return SysResult.err(Errno.ENOENT, "viommu_id is not a vIOMMU");
     }
-    if (!(u.ictx.get(u.u32(D_DEV), ObjType.DEVICE) instanceof Device idev)) {
+    IommufdObject dd = u.ictx.get(u.u32(D_DEV), ObjType.DEVICE);
+    if (u.refuse(VDEVICE_DEV_LOOKUP, !(dd instanceof Device), u.get(D_DEV))
+        || !(dd instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "dev_id is not a device");
     }
-    if (!v.instance.equals(idev.dev.driver().instance())) {
+    if (u.refuse(VDEVICE_INSTANCE, !v.instance.equals(idev.dev.driver().instance()))) {
       return SysResult.err(Errno.EINVAL, "the device sits behind another IOMMU instance");
     }
-    if (idev.vdev != null) {
+    if (u.refuse(VDEVICE_ONCE, idev.vdev != null)) {
       return SysResult.err(Errno.EEXIST, "the device already has vdevice " + idev.vdev.id());
     }
     long virtId = u.get(D_VIRT);
@@ -160,14 +170,14 @@ final class ViommuIoctls {
     v.get();
     idev.get();
     idev.vdev = vd;
-    if (v.vdevs.containsKey(virtId)) {
+    if (u.refuse(VDEVICE_VIRT_ID, v.vdevs.containsKey(virtId), virtId)) {
       Lifecycle.abortAndDestroy(u.ictx, vd);
       return SysResult.err(Errno.EEXIST, "virt_id 0x" + Long.toHexString(virtId)
           + " is taken in this vIOMMU");
     }
     v.vdevs.put(virtId, vd);
     Errno e = v.driver.vdeviceInit(v, idev.dev, virtId);
-    if (e != null) {
+    if (u.decider().refuseWith(DRIVER_VDEVICE_INIT, e, "the driver's vdevice_init failed")) {
       Lifecycle.abortAndDestroy(u.ictx, vd);
       return SysResult.err(e, "the driver's vdevice_init failed");
     }
@@ -193,20 +203,23 @@ final class ViommuIoctls {
   /** Mirrors eventq.c: iommufd_veventq_alloc. */
   static SysResult veventqAlloc(Ucmd u) {
     long type = u.get(Q_TYPE);
-    if (u.get(Q_FLAGS) != 0 || u.get(Q_RES) != 0 || type == 0) {
+    if (u.refuse(VEVENTQ_ALLOC_FLAGS, u.get(Q_FLAGS) != 0 || u.get(Q_RES) != 0 || type == 0,
+        type)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags and __reserved must be 0, type not DEFAULT");
     }
-    if (u.get(Q_DEPTH) == 0) {
+    if (u.refuse(VEVENTQ_ALLOC_DEPTH, u.get(Q_DEPTH) == 0)) {
       return SysResult.err(Errno.EINVAL, "veventq_depth is 0");
     }
     Viommu v = viommu(u, Q_VIOMMU);
-    if (v == null) {
+    if (u.refuse(VEVENTQ_ALLOC_VIOMMU_LOOKUP, v == null, u.get(Q_VIOMMU))) {
       return SysResult.err(Errno.ENOENT, "viommu_id is not a vIOMMU");
     }
+    boolean taken = false;
     for (Veventq q : v.veventqs) {
-      if (q.vtype == type) {
-        return SysResult.err(Errno.EEXIST, "the vIOMMU already has a vEVENTQ of this type");
-      }
+      taken |= q.vtype == type;
+    }
+    if (u.refuse(VEVENTQ_ALLOC_TYPE_ONCE, taken, type)) {
+      return SysResult.err(Errno.EEXIST, "the vIOMMU already has a vEVENTQ of this type");
     }
     Errno[] err = new Errno[1];
     Veventq q = Lifecycle.alloc(u.ictx, u.task, new Veventq(v, type, u.get(Q_DEPTH)), "veventq",
@@ -233,20 +246,20 @@ final class ViommuIoctls {
     long type = u.get(H_TYPE);
     long length = u.get(H_LEN);
     long base = u.get(H_IOVA);
-    if (u.get(H_FLAGS) != 0 || type == 0) {
+    if (u.refuse(HW_QUEUE_FLAGS, u.get(H_FLAGS) != 0 || type == 0, type)) {
       return SysResult.err(Errno.EOPNOTSUPP, "flags must be 0 and type not DEFAULT");
     }
-    if (length == 0) {
+    if (u.refuse(HW_QUEUE_LENGTH, length == 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0");
     }
-    if (U64.addOverflows(base, length - 1)) {
+    if (u.refuse(HW_QUEUE_OVERFLOW, U64.addOverflows(base, length - 1))) {
       return SysResult.err(Errno.EOVERFLOW, "nesting_parent_iova + length - 1 overflows");
     }
     Viommu v = viommu(u, H_VIOMMU);
-    if (v == null) {
+    if (u.refuse(HW_QUEUE_VIOMMU_LOOKUP, v == null, u.get(H_VIOMMU))) {
       return SysResult.err(Errno.ENOENT, "viommu_id is not a vIOMMU");
     }
-    if (!v.driver.supportsHwQueue(v, type)) {
+    if (u.refuse(HW_QUEUE_TYPE, !v.driver.supportsHwQueue(v, type), type)) {
       return SysResult.err(Errno.EOPNOTSUPP, "the vIOMMU has no HW queue of this type");
     }
     Errno[] err = new Errno[1];
@@ -264,7 +277,12 @@ final class ViommuIoctls {
     q.viommuHeld = true;
     Object[] dep = new Object[1];
     Errno e = v.driver.hwQueueInit(v, q, q.index, dep);
-    if (e != null) {
+    if (u.decider().refuseWith(DRIVER_HW_QUEUE_INIT, e, e == null ? null : switch (e) {
+      case EINVAL -> "index is beyond the driver's maximum";
+      case EEXIST -> "a queue with this index exists";
+      case EIO -> "the queue before this index does not exist";
+      default -> "the driver's hw_queue_init failed";
+    })) {
       Lifecycle.abortAndDestroy(u.ictx, q);
       return SysResult.err(e, switch (e) {
         case EINVAL -> "index is beyond the driver's maximum";

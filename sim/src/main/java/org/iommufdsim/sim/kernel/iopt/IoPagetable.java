@@ -1,5 +1,7 @@
 package org.iommufdsim.sim.kernel.iopt;
 
+import static org.iommufdsim.sim.kernel.decide.IoasCheck.*;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,6 +9,9 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.HwptCheck;
+import org.iommufdsim.sim.kernel.decide.ViommuCheck;
 import org.iommufdsim.sim.kernel.iommu.IommuDomain;
 import org.iommufdsim.sim.kernel.util.RunCounts;
 import org.iommufdsim.sim.kernel.util.U64;
@@ -43,9 +48,18 @@ public final class IoPagetable {
   private long iovaAlignment = 1;
   private boolean disableLargePages;
 
+  private final Decider decider;
+
+  /** An io page table whose checks record into nothing (unit tests of the table alone). */
   public IoPagetable(long pageSize) {
+    this(pageSize, new Decider());
+  }
+
+  /** An io page table whose checks record into the kernel's {@code decider}. */
+  public IoPagetable(long pageSize, Decider decider) {
     this.pageSize = pageSize;
     this.hpageSize = 2L << 20;
+    this.decider = decider;
   }
 
   public long pageSize() {
@@ -124,7 +138,8 @@ public final class IoPagetable {
         return Errno.ENOMEM;
       }
     }
-    if ((length & (iovaAlignment - 1)) != 0 || length == 0) {
+    if (decider.refuse(IOPT_MAP_LENGTH, (length & (iovaAlignment - 1)) != 0 || length == 0,
+        length)) {
       return Errno.EINVAL;
     }
     long iova;
@@ -173,14 +188,15 @@ public final class IoPagetable {
 
   /** iopt_insert_area's checks. */
   private Errno checkInsert(IoptSlice s, long iova, int prot) {
-    if ((prot & IOMMU_WRITE) != 0 && !s.pages().writable()) {
+    if (decider.refuse(INSERT_WRITABLE, (prot & IOMMU_WRITE) != 0 && !s.pages().writable())) {
       return Errno.EPERM;
     }
     long pageOffset = s.startByte() % pageSize;
-    if ((pageOffset & (iovaAlignment - 1)) != 0) {
+    if (decider.refuse(INSERT_OFFSET, (pageOffset & (iovaAlignment - 1)) != 0, pageOffset)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, s.length() - 1) || U64.addOverflows(s.startByte(), s.length() - 1)) {
+    if (decider.refuse(INSERT_OVERFLOW, U64.addOverflows(iova, s.length() - 1)
+        || U64.addOverflows(s.startByte(), s.length() - 1))) {
       return Errno.EOVERFLOW;
     }
     return null;
@@ -198,17 +214,17 @@ public final class IoPagetable {
 
   /** iopt_check_iova: a FIXED_IOVA request. */
   private Errno checkIova(long iova, long length) {
-    if ((iova & (iovaAlignment - 1)) != 0) {
+    if (decider.refuse(CHECK_IOVA_ALIGNED, (iova & (iovaAlignment - 1)) != 0, iova)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(CHECK_IOVA_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
-    if (reserved.intersects(iova, last)) {
+    if (decider.refuse(CHECK_IOVA_RESERVED, reserved.intersects(iova, last))) {
       return Errno.EINVAL;
     }
-    if (firstArea(iova, last) != null) {
+    if (decider.refuse(CHECK_IOVA_EXISTS, firstArea(iova, last) != null)) {
       return Errno.EEXIST;
     }
     return null;
@@ -220,7 +236,7 @@ public final class IoPagetable {
    */
   Errno allocIova(long[] out, long addr, long length) {
     long pageOffset = addr % pageSize;
-    if (length == 0 || U64.ge(length, U64.MAX >>> 1)) {
+    if (decider.refuse(ALLOC_IOVA_LENGTH, length == 0 || U64.ge(length, U64.MAX >>> 1))) {
       return Errno.EOVERFLOW;
     }
     long align = addr == 0
@@ -229,7 +245,7 @@ public final class IoPagetable {
     if (U64.ge(align, hpageSize)) {
       align = hpageSize;
     }
-    if (U64.lt(align, iovaAlignment)) {
+    if (decider.refuse(ALLOC_IOVA_ALIGN, U64.lt(align, iovaAlignment), align)) {
       return Errno.EINVAL;
     }
     for (long[] window : allowedWindows(pageSize, U64.MAX - pageSize)) {
@@ -245,6 +261,7 @@ public final class IoPagetable {
           long[] h = {cursor};
           if (checkRange(h, holeLast, length, align, pageOffset)) {
             out[0] = h[0];
+            decider.pass(ALLOC_IOVA_SPACE);
             return null;
           }
         }
@@ -254,6 +271,7 @@ public final class IoPagetable {
         cursor = used[1] + 1;
       }
     }
+    decider.refused(ALLOC_IOVA_SPACE);
     return Errno.ENOSPC;
   }
 
@@ -348,10 +366,10 @@ public final class IoPagetable {
    * {@code [iova, iova+length-1]}; each slice holds a new reference on its pages.
    */
   public Errno getPages(Task task, long iova, long length, List<IoptSlice> out) {
-    if (length == 0) {
+    if (decider.refuse(GET_PAGES_LENGTH, length == 0)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(GET_PAGES_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
@@ -374,7 +392,7 @@ public final class IoPagetable {
       IoptArea n = areaAfter(a, last);
       a = n != null && n.iova() == cur ? n : null;
     }
-    if (!done) {
+    if (decider.refuse(GET_PAGES_CONTIGUOUS, !done)) {
       releaseSlices(out);
       return Errno.ENOENT;
     }
@@ -399,29 +417,36 @@ public final class IoPagetable {
    * the bytes removed either way.
    */
   public Errno unmapRange(long start, long last, AccessNotifier notifier, long[] unmapped) {
+    return unmapRange(start, last, notifier, unmapped, false);
+  }
+
+  private Errno unmapRange(long start, long last, AccessNotifier notifier, long[] unmapped,
+      boolean all) {
     Errno rc = Errno.ENOENT;
     long bytes = 0;
     int tries = 0;
     IoptArea a;
     while ((a = firstArea(start, last)) != null) {
       if (a.numLocks > 0) {
+        decider.refused(UNMAP_LOCKED);
         rc = Errno.EBUSY;
         unmapped[0] = bytes;
         return rc;
       }
       if (U64.lt(a.iova(), start) || U64.gt(a.last(), last)) {
+        decider.refused(UNMAP_SPLIT);
         unmapped[0] = bytes;
         return Errno.ENOENT;
       }
       if (a.numAccesses > 0) {
-        if (++tries > 100) {
+        if (decider.refuse(UNMAP_ACCESS, ++tries > 100)) {
           unmapped[0] = bytes;
           return Errno.EDEADLK;
         }
         start = a.iova();
         a.preventAccess = true;
         notifier.notifyUnmap(a.iova(), a.length());
-        if (a.numAccesses > 0) {
+        if (decider.refuse(UNMAP_ACCESS, a.numAccesses > 0)) {
           unmapped[0] = bytes;
           return Errno.EDEADLK;
         }
@@ -434,8 +459,15 @@ public final class IoPagetable {
       a.pages().put();
       bytes += a.length();
     }
+    if (tries > 0 || bytes > 0) {
+      decider.pass(UNMAP_LOCKED);
+      decider.pass(UNMAP_SPLIT);
+    }
     if (bytes != 0) {
       rc = null;
+    }
+    if (!all) {
+      decider.refuse(UNMAP_NOTHING, bytes == 0);
     }
     unmapped[0] = bytes;
     return rc;
@@ -443,7 +475,7 @@ public final class IoPagetable {
 
   /** iopt_unmap_all: an empty IOAS succeeds. */
   public Errno unmapAll(AccessNotifier notifier, long[] unmapped) {
-    Errno rc = unmapRange(0, U64.MAX, notifier, unmapped);
+    Errno rc = unmapRange(0, U64.MAX, notifier, unmapped, true);
     return rc == Errno.ENOENT ? null : rc;
   }
 
@@ -459,10 +491,10 @@ public final class IoPagetable {
    */
   public Errno accessPin(Task task, long iova, long length, boolean write, boolean lock,
       List<AccessPin> out) {
-    if (length == 0) {
+    if (decider.refuse(ViommuCheck.ACCESS_PIN_LENGTH, length == 0)) {
       return Errno.EINVAL;
     }
-    if (U64.addOverflows(iova, length - 1)) {
+    if (decider.refuse(ViommuCheck.ACCESS_PIN_OVERFLOW, U64.addOverflows(iova, length - 1))) {
       return Errno.EOVERFLOW;
     }
     long last = iova + length - 1;
@@ -474,10 +506,12 @@ public final class IoPagetable {
       long sb = a.startByteOf(cur);
       long lb = a.startByteOf(pieceLast);
       if (a.preventAccess || sb % pageSize != 0 || (lb + 1) % pageSize != 0) {
+        decider.refused(ViommuCheck.ACCESS_PIN_AREA);
         accessUnpin(done, lock);
         return Errno.EINVAL;
       }
       if ((a.prot() & (write ? IOMMU_WRITE : IOMMU_READ)) == 0) {
+        decider.refused(ViommuCheck.ACCESS_PIN_PERM);
         accessUnpin(done, lock);
         return Errno.EPERM;
       }
@@ -493,6 +527,9 @@ public final class IoPagetable {
       }
       done.add(new AccessPin(a, sb / pageSize, lb / pageSize));
       if (U64.le(last, a.last())) {
+        decider.pass(ViommuCheck.ACCESS_PIN_AREA);
+        decider.pass(ViommuCheck.ACCESS_PIN_PERM);
+        decider.pass(ViommuCheck.ACCESS_PIN_COVERED);
         out.addAll(done);
         return null;
       }
@@ -501,6 +538,7 @@ public final class IoPagetable {
       a = n != null && n.iova() == cur ? n : null;
     }
     accessUnpin(done, lock);
+    decider.refused(ViommuCheck.ACCESS_PIN_COVERED);
     return Errno.ENOENT;
   }
 
@@ -538,10 +576,11 @@ public final class IoPagetable {
    */
   public Errno addDomain(Task task, IommuDomain d) {
     long newAlign = Math.max(d.minPageSize(), iovaAlignment);
-    if (newAlign > pageSize) {
+    if (decider.refuse(HwptCheck.ADD_DOMAIN_PAGE_SIZE, newAlign > pageSize, d.minPageSize())) {
       return Errno.EINVAL;
     }
-    if (newAlign != iovaAlignment && !areasAligned(newAlign)) {
+    if (decider.refuse(HwptCheck.ADD_DOMAIN_ALIGNMENT,
+        newAlign != iovaAlignment && !areasAligned(newAlign), newAlign)) {
       return Errno.EADDRINUSE;
     }
     Errno e = null;
@@ -605,10 +644,12 @@ public final class IoPagetable {
    * new range hits a reserved range. The ranges were validated by the caller.
    */
   public Errno setAllowed(List<long[]> ranges) {
+    boolean hits = false;
     for (long[] r : ranges) {
-      if (reserved.intersects(r[0], r[1])) {
-        return Errno.EADDRINUSE;
-      }
+      hits |= reserved.intersects(r[0], r[1]);
+    }
+    if (decider.refuse(ALLOW_IOVAS_RESERVED_RANGE, hits)) {
+      return Errno.EADDRINUSE;
     }
     allowed.clear();
     for (long[] r : ranges) {
@@ -619,7 +660,8 @@ public final class IoPagetable {
 
   /** iopt_reserve_iova. */
   public Errno reserve(Task task, long start, long last, Object owner) {
-    if (firstArea(start, last) != null || allowedIntersects(start, last)) {
+    if (decider.refuse(HwptCheck.RESERVE_IOVA_BUSY,
+        firstArea(start, last) != null || allowedIntersects(start, last), start)) {
       return Errno.EADDRINUSE;
     }
     if (task != null && task.shouldFail("kzalloc(iopt_reserved)")) {
@@ -692,7 +734,7 @@ public final class IoPagetable {
     for (IommuDomain d : domains) {
       align = Math.max(align, d.minPageSize());
     }
-    if (align > iovaAlignment && !areasAligned(align)) {
+    if (decider.refuse(ALIGNMENT_AREAS, align > iovaAlignment && !areasAligned(align), align)) {
       return Errno.EADDRINUSE;
     }
     iovaAlignment = align;
@@ -704,7 +746,7 @@ public final class IoPagetable {
     if (disableLargePages) {
       return null;
     }
-    if (hasDomains && !areas.isEmpty()) {
+    if (decider.refuse(DISABLE_LARGE_DOMAINS, hasDomains && !areas.isEmpty())) {
       return Errno.EINVAL;
     }
     disableLargePages = true;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.iommufdsim.sim.kernel.Task;
+import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.IoasCheck;
 import org.iommufdsim.sim.kernel.mm.MemObject;
 import org.iommufdsim.sim.kernel.mm.Vma;
 import org.iommufdsim.sim.kernel.util.RunCounts;
@@ -160,7 +162,7 @@ public final class IoptPages {
         fresh.forEach(this::unpinRun);
         return Errno.ENOMEM;
       }
-      Errno e = resolve(z[0], z[1], fresh);
+      Errno e = resolve(decider(failTask), z[0], z[1], fresh);
       if (e != null) {
         fresh.forEach(this::unpinRun);
         return e;
@@ -168,6 +170,12 @@ public final class IoptPages {
     }
     users.add(first, last, 1);
     return null;
+  }
+
+  /** Where pinning checks record: the calling task's kernel (nowhere when none is known). */
+  private Decider decider(Task failTask) {
+    Task t = failTask != null ? failTask : owner;
+    return t != null ? t.kernel().decider() : new Decider();
   }
 
   /** Drops a user of {@code [first, last]}, unpinning pages left with none. */
@@ -179,7 +187,7 @@ public final class IoptPages {
   }
 
   /** Resolves and pins {@code [first, last]}; appends the runs pinned to {@code out}. */
-  private Errno resolve(long first, long last, List<PhysRun> out) {
+  private Errno resolve(Decider d, long first, long last, List<PhysRun> out) {
     long idx = first;
     while (idx <= last) {
       PhysRun run;
@@ -187,27 +195,30 @@ public final class IoptPages {
         return null;
       }
       if (kind == Kind.FILE || kind == Kind.DMABUF) {
-        if (file == null) {
+        if (d.refuse(IoasCheck.PIN_FILE, file == null)) {
           return Errno.EINVAL;
         }
         long objPage = base / pageSize + idx;
-        if ((objPage + (last - idx) + 1) * pageSize > file.size()) {
+        if (d.refuse(IoasCheck.PIN_FILE_SIZE,
+            (objPage + (last - idx) + 1) * pageSize > file.size())) {
           return Errno.EINVAL;
         }
         run = new PhysRun(idx, last, file, objPage);
       } else {
-        if (owner.exited()) {
+        if (d.refuse(IoasCheck.PIN_OWNER, owner.exited())) {
           return Errno.EFAULT;
         }
         long va = base + idx * pageSize;
         Vma v = owner.mm().find(va);
-        if (v == null || (v.prot() & 1) == 0 || (writable && (v.prot() & 2) == 0)) {
+        if (d.refuse(IoasCheck.PIN_USER_VMA,
+            v == null || (v.prot() & 1) == 0 || (writable && (v.prot() & 2) == 0), va)) {
           return Errno.EFAULT;
         }
         long inVma = (v.last() - va + 1) / pageSize;
         long runLast = Math.min(last, idx + inVma - 1);
         long objOff = v.objOffset() + (va - v.start());
-        if (objOff + (runLast - idx + 1) * pageSize > v.object().size()) {
+        if (d.refuse(IoasCheck.PIN_USER_BACKING,
+            objOff + (runLast - idx + 1) * pageSize > v.object().size())) {
           return Errno.EFAULT;
         }
         run = new PhysRun(idx, runLast, v.object(), objOff / pageSize);

@@ -1,0 +1,72 @@
+package org.iommufdsim.sim.kernel.decide;
+
+import static org.iommufdsim.sim.uapi.Errno.*;
+
+import org.iommufdsim.sim.uapi.Errno;
+
+/**
+ * Fault queues and vEVENTQs (eventq.c): allocation of their files and the read/write paths of
+ * their fds.
+ */
+public enum EventqCheck implements Check {
+  FAULT_ALLOC_FLAGS("iommufd_fault_alloc", "flags", EOPNOTSUPP,
+      "no fault queue flag is defined: flags must be 0"),
+  EVENTQ_FD("get_unused_fd_flags", "RLIMIT_NOFILE", EMFILE,
+      "the process has no free fd number for the queue's file"),
+  FAULT_READ_SIZE("iommufd_fault_fops_read", "*ppos == 0, count % sizeof(iommu_hwpt_pgfault)",
+      ESPIPE, "fault records are read whole, from position 0"),
+  FAULT_READ_COOKIE("iommufd_fault_fops_read", "xa_alloc(fault->response)", ENOMEM,
+      "no response cookie is left for the group"),
+  FAULT_READ_COPY("iommufd_fault_fops_read", "buf", EFAULT,
+      "the read buffer must be writable user memory"),
+  FAULT_WRITE_SIZE("iommufd_fault_fops_write",
+      "*ppos == 0, count % sizeof(iommu_hwpt_page_response)", ESPIPE,
+      "responses are written whole, from position 0"),
+  FAULT_WRITE_CODE("iommufd_fault_fops_write", "response.code", EINVAL,
+      "a response code is SUCCESS or INVALID"),
+  FAULT_WRITE_COOKIE("iommufd_fault_fops_write", "response.cookie", EINVAL,
+      "the cookie names no group that was read and awaits an answer"),
+  VEVENTQ_READ_POS("iommufd_veventq_fops_read", "*ppos", ESPIPE,
+      "vEVENTQ records are read from position 0"),
+  VEVENTQ_READ_COPY("iommufd_veventq_fops_read", "buf", EFAULT,
+      "the read buffer must be writable user memory"),
+  VEVENTQ_WRITE("vfs_write", "file->f_op->write", EINVAL,
+      "a vEVENTQ's file has no write operation");
+
+  private final String function;
+  private final String subject;
+  private final Errno errno;
+  private final String explanation;
+
+  EventqCheck(String function, String subject, Errno errno, String explanation) {
+    this.function = function;
+    this.subject = subject;
+    this.errno = errno;
+    this.explanation = explanation;
+  }
+
+  @Override
+  public String id() {
+    return name();
+  }
+
+  @Override
+  public String function() {
+    return function;
+  }
+
+  @Override
+  public String subject() {
+    return subject;
+  }
+
+  @Override
+  public Errno errno() {
+    return errno;
+  }
+
+  @Override
+  public String explanation() {
+    return explanation;
+  }
+}
