@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       QemuReplayCommand.class,
       ExploreCommand.class,
+      ExplainCommand.class,
       GraphCommand.class
     })
 public final class Main implements Runnable {

@@ -2,19 +2,15 @@ package org.iommufdsim.scenarios.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.iommufdsim.scenarios.ast.Directive;
 import org.iommufdsim.scenarios.ast.Item;
-import org.iommufdsim.scenarios.ast.Outcome;
 import org.iommufdsim.scenarios.ast.Scenario;
 import org.iommufdsim.scenarios.ast.Step;
 import org.iommufdsim.scenarios.format.Formatter;
-import org.iommufdsim.scenarios.format.Printer;
 import org.iommufdsim.scenarios.run.Mismatch;
 import org.iommufdsim.scenarios.run.Recorder;
 import org.iommufdsim.scenarios.run.RunReport;
 import org.iommufdsim.scenarios.run.StepRun;
-import org.iommufdsim.sim.host.SysResult;
 
 /**
  * Prints a run for people: each step as written and what the kernel answered; with narration,
@@ -74,12 +70,7 @@ final class Transcript {
 
   /** The kernel's answer: ok or the errno, the outcome's fields and the outputs, the reason. */
   static String answer(StepRun run) {
-    SysResult r = run.answer().result();
-    Outcome o = Recorder.outcome(run, false);
-    String head = r.isOk() ? "ok" : r.errno().name();
-    String fields = o.pairs().stream().map(Printer::field).collect(Collectors.joining(" "));
-    String reason = r.isOk() || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
-    return head + (fields.isEmpty() ? "" : " " + fields) + reason;
+    return Recorder.describe(run);
   }
 
   /** The closing lines: invariants, or the file error that stopped the run. */

@@ -60,6 +60,20 @@ public final class Recorder {
     return new Outcome(Pos.NONE, Optional.ofNullable(run.answer().result().errno()), pairs);
   }
 
+  /**
+   * The kernel's answer to a step for people: {@code ok} or the errno, the outcome's fields and
+   * the outputs as literals, then the simulator's reason for a failure in parentheses.
+   */
+  public static String describe(StepRun run) {
+    org.iommufdsim.sim.host.SysResult r = run.answer().result();
+    Outcome o = outcome(run, false);
+    String head = r.isOk() ? "ok" : r.errno().name();
+    String fields = o.pairs().stream().map(org.iommufdsim.scenarios.format.Printer::field)
+        .collect(java.util.stream.Collectors.joining(" "));
+    String reason = r.isOk() || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
+    return head + (fields.isEmpty() ? "" : " " + fields) + reason;
+  }
+
   static Value.Expr literal(Observation o) {
     String text = o.literal();
     return text.startsWith("-")

@@ -57,6 +57,12 @@ public final class Runner {
      * @param run what the step did
      */
     void afterStep(int number, StepRun run);
+
+    /**
+     * Called right before step {@code number} runs, after the runner's own set-up (its scratch
+     * memory, the implicit open of {@code $iommufd} when the file relies on it).
+     */
+    default void beforeStep(int number) {}
   }
 
   /**
@@ -76,6 +82,7 @@ public final class Runner {
       start(m, s);
       for (Step st : s.steps()) {
         current = st;
+        watcher.beforeStep(runs.size() + 1);
         StepRun r = step(m, st);
         runs.add(r);
         watcher.afterStep(runs.size(), r);

@@ -1,0 +1,87 @@
+package org.iommufdsim.scenarios.explain;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.iommufdsim.scenarios.format.Formatter;
+import org.iommufdsim.scenarios.run.Mismatch;
+import org.iommufdsim.sim.host.CallPath;
+import org.iommufdsim.sim.host.Decision;
+
+/**
+ * An explanation as plain text for a terminal, wrapped to a width, without colour. For each
+ * step: the step as written, each system call it made with the kernel's path through it (one
+ * line per check: the kernel function, what it looked at, and whether it passed; the deciding
+ * refusal is marked), the answer, and what changed in the kernel.
+ */
+public final class ExplainText {
+  private ExplainText() {}
+
+  /** The text of one step; {@code file} names the scenario in mismatch lines. */
+  public static String step(Explanation.Step s, String file, int width) {
+    StringBuilder sb = new StringBuilder();
+    StringBuilder src = new StringBuilder();
+    for (String l : Formatter.lines(s.run().step())) {
+      src.append(' ').append(l.strip().replaceAll("\\\\$", ""));
+    }
+    TextGraph.wrap(sb, words("step " + s.number() + ", line " + s.run().step().pos().line()
+        + ":" + src), 0, 4, width);
+    if (s.calls().isEmpty()) {
+      TextGraph.wrap(sb, words("(no system call reached the kernel)"), 2, 4, width);
+    }
+    for (CallPath c : s.calls()) {
+      TextGraph.wrap(sb, words(c.call() + " = " + (c.errno() == null ? "ok" : "-1 " + c.errno())),
+          2, 6, width);
+      Decision decider = c.decidingCheck();
+      for (Decision d : c.decisions()) {
+        String times = d.times() > 1 ? " (x" + d.times() + ")" : "";
+        String text = d == decider && d.refused()
+            ? "DECIDED " + d.errno() + ": " + d.function() + ": " + d.subject() + " - "
+                + d.detail()
+            : d.refused()
+                ? "refused " + d.errno() + ", not final: " + d.function() + ": " + d.subject()
+                    + " - " + d.detail()
+                : "ok: " + d.function() + ": " + d.subject() + times + value(d.detail());
+        TextGraph.wrap(sb, words(text), 6, 10, width);
+      }
+    }
+    TextGraph.wrap(sb, words("answer: " + answer(s)), 2, 6, width);
+    for (Mismatch m : s.run().mismatches()) {
+      TextGraph.wrap(sb, words("!! " + m.render(file)), 2, 6, width);
+    }
+    List<String> changes = GraphDiff.lines(s.before(), s.after());
+    if (!changes.isEmpty()) {
+      TextGraph.wrap(sb, words("changed:"), 2, 6, width);
+      for (String ch : changes) {
+        TextGraph.wrap(sb, words(ch), 4, 8, width);
+      }
+    }
+    return sb.toString();
+  }
+
+  static String answer(Explanation.Step s) {
+    return org.iommufdsim.scenarios.run.Recorder.describe(s.run());
+  }
+
+  /**
+   * The value a passed check looked at, when its detail kept one (the detail's trailing
+   * parenthesis); the rest of the detail explains a refusal, so it is shown only for refusals.
+   */
+  private static String value(String detail) {
+    int open = detail.lastIndexOf(" (");
+    if (open < 0 || !detail.endsWith(")")) {
+      return "";
+    }
+    String v = detail.substring(open);
+    return v.startsWith(" (value ") || v.contains(" = ") ? v : "";
+  }
+
+  private static List<String> words(String text) {
+    List<String> w = new ArrayList<>();
+    for (String part : text.split(" ")) {
+      if (!part.isEmpty()) {
+        w.add(part);
+      }
+    }
+    return w;
+  }
+}
