@@ -10,6 +10,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.iommufdsim.scenarios.Scn;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,8 +147,38 @@ class MainTest {
         + "    kernel: ok out_ioas_id=1\n");
     assertThat(r.out()).contains("An IOAS (I/O address space)");
     assertThat(r.out()).doesNotContain("!!");
+    // the tour: every lesson listed, the exact command for the next one, how to see the graph
+    for (DemoCommand.Lesson lesson : DemoCommand.TOUR) {
+      assertThat(r.out()).contains("  scenarios/teaching/" + lesson.file() + "\n");
+    }
+    assertThat(r.out()).contains("This was lesson 01 of the guided tour in scenarios/teaching/:\n")
+        .contains("  ./iommufd-sim explain scenarios/teaching/02-reserved-regions.scn\n")
+        .contains("01-ioas-basics.scn \\\n      --at 8 --graph text\n");
     assertThat(r.out()).endsWith(
-        "Run it yourself:\n  ./iommufd-sim run scenarios/teaching/01-ioas-basics.scn\n");
+        "Run this lesson yourself:\n  ./iommufd-sim run scenarios/teaching/01-ioas-basics.scn\n");
+    // the tour's part fits an 80-column terminal
+    assertThat(r.out().substring(r.out().indexOf("This was lesson 01")).lines())
+        .allMatch(l -> l.length() <= 80);
+  }
+
+  @Test
+  void demo_listsEveryTeachingScenario_inTheDirectorysOrder() throws IOException {
+    List<String> files = Scn.libraryFiles("teaching").stream()
+        .map(p -> p.getFileName().toString()).toList();
+    assertThat(DemoCommand.TOUR.stream().map(DemoCommand.Lesson::file).toList())
+        .as("DemoCommand.TOUR and scenarios/teaching/").isEqualTo(files);
+    assertThat(DemoCommand.FILE).isEqualTo(DemoCommand.DIR + DemoCommand.TOUR.get(0).file());
+  }
+
+  @Test
+  void demo_theCommandsItSuggests_work() {
+    Result explain = cli("explain", Scn.moduleDir().resolve("teaching/02-reserved-regions.scn")
+        .toString(), "--width", "100");
+    assertThat(explain.code()).isZero();
+    Result graph = cli("explain", Scn.moduleDir().resolve("teaching/01-ioas-basics.scn")
+        .toString(), "--at", "8", "--graph", "text");
+    assertThat(graph.code()).isZero();
+    assertThat(graph.out()).contains("the objects after step 8:").contains("IOAS 2");
   }
 
   @Test
