@@ -58,6 +58,9 @@ public enum HwptCheck implements Check {
   INVALIDATE_LOOKUP("iommufd_hwpt_invalidate", "hwpt_id", ENOENT, "hwpt_id names no object"),
   INVALIDATE_TYPE("iommufd_hwpt_invalidate", "type of hwpt_id", EINVAL,
       "only a nested HWPT or a vIOMMU takes cache invalidations"),
+  INVALIDATE_NESTED_OP("iommufd_hwpt_invalidate", "domain->ops->cache_invalidate_user",
+      EOPNOTSUPP, "this nested HWPT's driver takes no invalidations on the HWPT (SMMUv3 takes"
+          + " them on its vIOMMU)"),
   INVALIDATE_VIOMMU_OP("iommufd_hwpt_invalidate", "viommu->ops->cache_invalidate",
       EOPNOTSUPP, "this vIOMMU's driver has no cache invalidation"),
   DRIVER_CACHE_INVALIDATE("ops->cache_invalidate_user", "entries", null,

@@ -504,6 +504,11 @@ public final class IntelVtd implements IommuDriver {
    * Entries before a failure stay done; {@code entry_num} reports how many.
    */
   @Override
+  public boolean nestedHasInvalidate() {
+    return true;
+  }
+
+  @Override
   public Errno cacheInvalidateUser(IommuDomain domain, UserArray a) {
     Nested n = (Nested) domain.priv();
     long done = 0;

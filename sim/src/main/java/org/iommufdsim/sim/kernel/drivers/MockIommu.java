@@ -272,6 +272,11 @@ public final class MockIommu implements IommuDriver {
 
   /** Mirrors selftest.c: mock_domain_cache_invalidate_user (nested domains). */
   @Override
+  public boolean nestedHasInvalidate() {
+    return true;
+  }
+
+  @Override
   public Errno cacheInvalidateUser(IommuDomain domain, org.iommufdsim.sim.kernel.iommu.UserArray a) {
     MockDomain md = (MockDomain) domain.priv();
     long processed = 0;

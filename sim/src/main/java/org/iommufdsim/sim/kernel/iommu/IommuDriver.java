@@ -73,6 +73,14 @@ public interface IommuDriver {
     return Errno.EOPNOTSUPP;
   }
 
+  /**
+   * Whether the driver's nested domains have a {@code cache_invalidate_user} op at all; without
+   * one, iommufd_hwpt_invalidate answers EOPNOTSUPP before any entry is looked at.
+   */
+  default boolean nestedHasInvalidate() {
+    return false;
+  }
+
   // ---- vIOMMU (struct iommufd_viommu_ops and the iommu_ops viommu hooks) ----
 
   /** get_viommu_size != 0: whether this driver makes vIOMMUs of {@code type}. */

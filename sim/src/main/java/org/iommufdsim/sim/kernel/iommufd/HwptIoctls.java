@@ -128,6 +128,10 @@ final class HwptIoctls {
           u.task, u.get(I_TYPE), u.get(I_PTR), u.get(I_LEN), u.get(I_NUM));
       if (u.refuse(INVALIDATE_LOOKUP, o == null, u.get(I_HWPT))) {
         rc = SysResult.err(Errno.ENOENT, "hwpt_id does not exist");
+      } else if (o instanceof HwptNested n
+          && u.refuse(INVALIDATE_NESTED_OP, !n.domain.driver().nestedHasInvalidate())) {
+        rc = SysResult.err(Errno.EOPNOTSUPP, "the nested HWPT's driver has no"
+            + " cache_invalidate_user");
       } else if (o instanceof HwptNested n) {
         Errno e = n.domain.driver().cacheInvalidateUser(n.domain, arr);
         done = arr.handled();
