@@ -33,6 +33,7 @@ final class FailNth {
         long[] ste = SmmuAccelMachine.ste(0, ctx);
         w.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
         w.steKind[i] = 0;
+        w.steWords[i] = ste;
         Integer on = w.attached(i);
         w.tap.failNth(n);
         failed = w.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE | ((long) SmmuWorld.DEVFNS[i] << 32),

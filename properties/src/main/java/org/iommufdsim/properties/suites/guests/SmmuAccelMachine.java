@@ -75,6 +75,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       w.violations.clear();
       w.kernel.beginStep();
       w.stepLines = List.of();
+      w.expectedReports.clear();
+      w.viommuBefore = w.accel.viommu != null;
       Set<Integer> pinned = new TreeSet<>();
       if (w.accel.viommu != null) {
         pinned.add(w.accel.viommu.s2HwptId);
@@ -158,9 +160,42 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
               + " and issues CFGI_STE", x -> {
                 x.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
                 x.steKind[i] = kind;
+                x.steWords[i] = ste;
                 return x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE
                     | ((long) SmmuWorld.DEVFNS[i] << 32), 0).name();
               }, (x, out) -> Ste.check(x, i, kind, ste, out));
+        }),
+        Acts.type("guest-ste-range", 2, w -> true, (w, c) -> {
+          int base = switch ((int) c.below(3)) {
+            case 0 -> SmmuWorld.DEVFNS[0];
+            case 1 -> SmmuWorld.DEVFNS[1];
+            default -> 0x40;
+          };
+          int range = (int) c.below(6);
+          return act("guest issues CFGI_STE_RANGE sid 0x" + Integer.toHexString(base) + " range "
+              + range, x -> x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE_RANGE
+                  | ((long) base << 32), range).name(),
+              (x, out) -> SteRange.check(x, base, range, out));
+        }),
+        Acts.type("guest-config", 1, w -> w.devices[0] == null && w.devices[1] == null,
+            (w, c) -> {
+              int v = (int) c.below(SmmuCompat.VARIANTS.length);
+              SmmuCompat.Variant var = SmmuCompat.VARIANTS[v];
+              return act("the vSMMU is configured with " + var.name(), x -> {
+                int[] idr = x.defaultIdr.clone();
+                var.fields().forEach((f, val) -> f.set(idr, val));
+                System.arraycopy(idr, 0, x.guest.idr, 0, 6);
+                System.arraycopy(idr, 0, x.guestIdr, 0, 6);
+                return "ok";
+              });
+            }),
+        Acts.type("probe-plug", 1, w -> true, (w, c) -> {
+          int k = (int) c.below(SmmuWorld.PROBES.length);
+          return act("plug and unplug " + SmmuWorld.PROBES[k], x -> x.probe(k) ? "ok" : "failed",
+              (x, out) -> {
+                SmmuPlugs.afterProbe(x, k, out);
+                return out;
+              });
         }),
         Acts.type("guest-cr0", 2, w -> true, (w, c) -> {
           int v = switch ((int) c.below(4)) {
@@ -236,7 +271,11 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
             case 0 -> "plug/unplug of " + SmmuWorld.NAMES[i];
             case 1 -> "S1 STE install of " + SmmuWorld.NAMES[i];
             default -> "CR0 enable";
-          }, x -> FailNth.run(x, n, flow, i, ctx));
+          }, x -> {
+            x.kernelDevids[0] = -1;
+            x.kernelDevids[1] = -1;
+            return FailNth.run(x, n, flow, i, ctx);
+          });
         }));
   }
 
@@ -273,6 +312,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
   }
 
   private static String afterPlug(SmmuWorld w, int i, String out) {
+    SmmuPlugs.afterPlug(w, i, out);
     if (w.devices[i] == null) {
       return out;
     }
@@ -400,6 +440,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
   }
 
   private static String afterUnplug(SmmuWorld w, int i, String out) {
+    SmmuPlugs.afterUnplug(w, i);
     if (w.devices[0] == null && w.devices[1] == null && !w.unsetFailed) {
       for (var e : w.kernel.objects.entrySet()) {
         if (!"IOAS".equals(e.getValue()) && !"HWPT_PAGING".equals(e.getValue())
@@ -442,6 +483,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         new Invariant<>(STE, w -> w.violations.first(STE)),
         new Invariant<>(INVALIDATION, w -> w.violations.first(INVALIDATION)),
         new Invariant<>(EVENTS, w -> w.violations.first(EVENTS)),
+        new Invariant<>(SmmuPlugs.LABEL, w -> w.violations.first(SmmuPlugs.LABEL)),
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
         new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
         new Invariant<>(SmmuReports.LABEL, w -> w.violations.first(SmmuReports.LABEL)));

@@ -52,6 +52,7 @@ final class SmmuReports {
         default -> { }
       }
     }
+    explained.addAll(w.expectedReports);
     for (int i = 0; i < 2; i++) {
       if (w.steKind[i] == 5) {
         explained.add("Invalid STE config for sid 0x" + Integer.toHexString(SmmuWorld.DEVFNS[i]));

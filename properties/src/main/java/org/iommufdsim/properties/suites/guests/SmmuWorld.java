@@ -31,6 +31,26 @@ import org.iommufdsim.sim.host.HostConfig;
 final class SmmuWorld {
   static final String[] NAMES = {"smmu0", "smmu1"};
   static final int[] DEVFNS = {0x8, 0x10};
+  /**
+   * Host devices a probe plugs at {@link #PROBE_DEVFN} and unplugs at once: an SMMU without
+   * ATS, an SMMU without S2FWB (no vIOMMU can be made on it), a device of a non-SMMU IOMMU.
+   */
+  static final String[] PROBES = {"smmu2-noats", "smmu3-nofwb", "mock1"};
+  static final int PROBE_DEVFN = 0x18;
+  /** The guest vSMMU's ID registers as the program configured them (QEMU's defaults at first). */
+  final int[] guestIdr;
+  /** QEMU's defaults of the vSMMU's ID registers. */
+  final int[] defaultIdr;
+  /** Whether QEMU had a vIOMMU when the step began. */
+  boolean viommuBefore;
+  /** Each device's device ID as the kernel answered its last bind. */
+  final long[] kernelDevids = {-1, -1};
+  /** Reports a step's own postcondition expects (first lines), explained for SmmuReports. */
+  final List<String> expectedReports = new java.util.ArrayList<>();
+  /** Each device's last guest STE words. */
+  final long[][] steWords = new long[2][];
+  /** The error of the last failed plug (or probe), else null. */
+  org.iommufdsim.backend.qemu.QemuError lastPlugError;
   final Host host;
   final RecordingSyscalls rec;
   final PayloadTap tap;
@@ -71,7 +91,10 @@ final class SmmuWorld {
     host = Host.create(HostConfig.defaults().withDevices(List.of(
         DeviceSpec.of(NAMES[0], "arm_smmuv3", Map.of()),
         DeviceSpec.of(NAMES[1], "arm_smmuv3", Map.of()),
-        DeviceSpec.of("vf0", "mock", Map.of()))));
+        DeviceSpec.of("vf0", "mock", Map.of()),
+        DeviceSpec.of(PROBES[0], "arm_smmuv3", Map.of("ats", "off", "iommu", "smmu-b")),
+        DeviceSpec.of(PROBES[1], "arm_smmuv3", Map.of("fwb", "off", "iommu", "smmu-c")),
+        DeviceSpec.of(PROBES[2], "mock", Map.of("iommu", "mock-b")))));
     rec = new RecordingSyscalls(host.spawn());
     tap = new PayloadTap(rec);
     qemu = new Qemu(tap);
@@ -80,6 +103,8 @@ final class SmmuWorld {
     guest = new GuestSmmu(qemu.stderr(), new SmmuTrace(qemu.trace()),
         SplitMix64.stream(seed, "guest").nextLong());
     accel = new SMMUv3Accel(qemu, guest, mainLoop);
+    guestIdr = guest.idr.clone();
+    defaultIdr = guest.idr.clone();
     // a plain VFIO device outside the vSMMU, bound first (so the vSMMU's devices do not get
     // device ID 1, and the iommufd stays open across unplugs, as in a VM with more devices)
     VFIODevice plain = new VFIODevice("vf0", be);
@@ -97,16 +122,42 @@ final class SmmuWorld {
     VFIODevice d = new VFIODevice(NAMES[i], be);
     d.viommu = accel;
     Errp err = Errp.local();
+    lastPlugError = null;
     if (!VfioIommufd.iommufdCdevAttach(NAMES[i], d, space, err)) {
+      lastPlugError = err.get().orElse(null);
       return false;
     }
     if (!accel.smmuv3AccelSetIommuDevice(DEVFNS[i], (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+      lastPlugError = err.get().orElse(null);
       VfioIommufd.iommufdCdevDetach(d);
       return false;
     }
     devices[i] = d;
     lastFds[i] = d.fd;
     lastDevids[i] = d.devid;
+    return true;
+  }
+
+  /**
+   * Plugs probe device {@code k} at {@link #PROBE_DEVFN} as {@link #plug} does and, when that
+   * worked, unplugs it again: answers whether the plug worked ({@link #lastPlugError} else).
+   */
+  boolean probe(int k) {
+    VFIODevice d = new VFIODevice(PROBES[k], be);
+    d.viommu = accel;
+    Errp err = Errp.local();
+    lastPlugError = null;
+    if (!VfioIommufd.iommufdCdevAttach(PROBES[k], d, space, err)) {
+      lastPlugError = err.get().orElse(null);
+      return false;
+    }
+    if (!accel.smmuv3AccelSetIommuDevice(PROBE_DEVFN, (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+      lastPlugError = err.get().orElse(null);
+      VfioIommufd.iommufdCdevDetach(d);
+      return false;
+    }
+    accel.smmuv3AccelUnsetIommuDevice(PROBE_DEVFN);
+    VfioIommufd.iommufdCdevDetach(d);
     return true;
   }
 
