@@ -96,12 +96,10 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       int q = w.accel.veventq == null ? 0 : w.accel.veventq.veventqId;
       if (q != w.countedVeventq) {
         // a new (or no) vEVENTQ: what the old one held went with it
+        int oldFd = w.countedVeventq == 0 ? -1 : w.countedVeventqFd;
         w.countedVeventq = q;
-        w.eventsQueued = 0;
-        w.eventsSeen = 0;
-        w.droppedBefore = w.guest.eventsDropped;
-        w.droppedChecked = 0;
-        w.expectedEvents.clear();
+        w.countedVeventqFd = q == 0 ? -1 : w.accel.veventq.veventqFd;
+        SmmuEvents.queueChanged(w, oldFd);
         w.guest.consumeEvents();
       }
       w.stderrSeen = w.qemu.stderr().lines().size();
@@ -204,7 +202,11 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
             case 2 -> GuestSmmu.CR0_SMMUEN | GuestSmmu.CR0_CMDQEN;
             default -> GuestSmmu.CR0_EVENTQEN;
           };
-          return act("guest writes CR0 0x" + Integer.toHexString(v), x -> {
+          int log2 = c.below(3) == 2 ? 1 : 4;
+          return act("guest writes CR0 0x" + Integer.toHexString(v) + " (event queue of "
+              + (1 << log2) + ")", x -> {
+            x.guest.eventqLog2size = log2;
+            x.guestLog2size = log2;
             boolean want = x.accel.viommu != null && x.accel.veventq == null
                 && (v & GuestSmmu.CR0_EVENTQEN) != 0;
             x.guest.writeCr0(v);
@@ -235,22 +237,27 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         Acts.type("host-event", 3, w -> true, (w, c) -> {
           int i = device(c);
           long iova = c.below(16) << 12;
-          return act("the host SMMU reports a translation fault of " + SmmuWorld.NAMES[i]
-              + " at 0x" + Long.toHexString(iova), x -> {
-                String r = x.translationFault(i, iova);
-                if ("queued".equals(r)) {
-                  x.eventsQueued++;
-                  x.expectedEvents.add(new long[] {0x10 | ((long) SmmuWorld.DEVFNS[i] << 32),
-                      1L << 35, iova, 0});
+          int t = c.below(4) == 3 ? 1 + (int) c.below(SmmuEvents.TYPES.length - 1) : 0;
+          int type = SmmuEvents.TYPES[t];
+          int n = c.below(4) == 3 ? 20 : 1;
+          return act("the host SMMU reports event 0x" + Integer.toHexString(type) + " of "
+              + SmmuWorld.NAMES[i] + " at 0x" + Long.toHexString(iova) + (n > 1 ? " (" + n
+              + " pages)" : ""), x -> {
+                String r = null;
+                for (int k = 0; k < n; k++) {
+                  long a = iova + ((long) k << 12);
+                  r = x.reportEvent(i, new long[] {type, 1L << 35, a, 0});
+                  if ("queued".equals(r)) {
+                    r = SmmuEvents.raised(x, new long[] {type
+                        | ((long) SmmuWorld.DEVFNS[i] << 32), 1L << 35, a, 0}, SmmuEvents.NAMES[t]);
+                  }
                 }
                 return r;
               });
         }),
         Acts.type("main-loop", 3, w -> true, (w, c) -> act("main loop, then the guest takes its"
-            + " events", x -> {
-              x.mainLoop.mainLoopWait();
-              return "ok";
-            }, SmmuAccelMachine::afterMainLoop)),
+            + " events", x -> Integer.toString(x.mainLoop.mainLoopWait()),
+            (x, out) -> SmmuEvents.afterMainLoop(x, Integer.parseInt(out)))),
         Acts.type("guest-reset", 1, w -> true, (w, c) -> act("guest SMMU reset", x -> {
           x.guest.reset();
           return "ok";
@@ -405,38 +412,6 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       w.violations.add(INVALIDATION, "nothing forwarded, but the guest saw " + out);
     }
     return out;
-  }
-
-  private static String afterMainLoop(SmmuWorld w, String out) {
-    int dropped = w.guest.eventsDropped - w.droppedBefore;
-    List<long[]> evts = w.guest.consumeEvents();
-    for (long[] e : evts) {
-      int vsid = (int) (e[0] >>> 32);
-      if (vsid != SmmuWorld.DEVFNS[0] && vsid != SmmuWorld.DEVFNS[1]) {
-        w.violations.add(EVENTS, "the guest got an event for vSID 0x" + Integer.toHexString(vsid));
-      }
-    }
-    w.eventsSeen += evts.size();
-    boolean exact = dropped == w.droppedChecked;
-    for (int k = 0; exact && k < evts.size(); k++) {
-      if (k >= w.expectedEvents.size()
-          || !java.util.Arrays.equals(evts.get(k), w.expectedEvents.get(k))) {
-        w.violations.add(EVENTS, "guest event " + k + " is " + java.util.Arrays.toString(
-            evts.get(k)) + ", the host raised " + (k < w.expectedEvents.size()
-            ? java.util.Arrays.toString(w.expectedEvents.get(k)) : "nothing more"));
-        break;
-      }
-    }
-    w.expectedEvents.subList(0, exact ? Math.min(evts.size(), w.expectedEvents.size())
-        : w.expectedEvents.size()).clear();
-    w.droppedChecked = dropped;
-    boolean reported = w.qemu.stderr().lines().stream().anyMatch(l -> l.contains("vEVENTQ("));
-    if (!reported && w.accel.veventq != null
-        && w.eventsSeen + dropped != w.eventsQueued) {
-      w.violations.add(EVENTS, w.eventsQueued + " events queued by the host, the guest got "
-          + w.eventsSeen + " and dropped " + dropped);
-    }
-    return evts.isEmpty() ? "none" : "events";
   }
 
   private static String afterUnplug(SmmuWorld w, int i, String out) {

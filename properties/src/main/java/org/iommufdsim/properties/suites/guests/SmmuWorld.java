@@ -64,16 +64,21 @@ final class SmmuWorld {
   final String initialDump;
   final KernelModel kernel;
   final Violations violations;
-  /** Events the host queued on the vEVENTQ for the guest, not yet seen in the guest's queue. */
-  int eventsQueued;
-  /** Events the guest took from its queue so far. */
-  int eventsSeen;
-  /** The vEVENTQ the event counts are about (0: none), and the guest's drops before it. */
+  /** The vEVENTQ the event model is about (0: none), and its fd. */
   int countedVeventq;
-  int droppedBefore;
-  /** Drops already accounted for, and the events raised and not yet seen by the guest. */
-  int droppedChecked;
-  final java.util.List<long[]> expectedEvents = new java.util.ArrayList<>();
+  int countedVeventqFd = -1;
+  /** The kernel's vEVENTQ as the properties model it: depth, ID, events, lost marker. */
+  long veventqDepth;
+  int veventqKernelId;
+  final List<long[]> kernelQueue = new java.util.ArrayList<>();
+  final List<String> kernelQueueNames = new java.util.ArrayList<>();
+  boolean lostPending;
+  /** Whether QEMU already reported an overflow (error_report_once: once per process). */
+  boolean overflowReported;
+  /** Guest records dropped and written so far; the guest event queue's log2size. */
+  int totalDropped;
+  int totalWritten;
+  int guestLog2size = 4;
   /** Whether an unplug went on after a failed re-attach (backend finding 17) in this try. */
   boolean unsetFailed;
   /** IDs whose refused destroy is the vIOMMU-pins-S2 finding. */
@@ -191,6 +196,11 @@ final class SmmuWorld {
    * Answers the errno name the hook returned, or "queued".
    */
   String translationFault(int i, long iova) {
+    return reportEvent(i, new long[] {0x10, 1L << 35, iova, 0});
+  }
+
+  /** The SMMU model raises event record {@code evt} for device {@code i} (as above). */
+  String reportEvent(int i, long[] evt) {
     try {
       Field kf = Host.class.getDeclaredField("kernel");
       kf.setAccessible(true);
@@ -201,7 +211,7 @@ final class SmmuWorld {
       Object dev = ((Map<?, ?>) bf.get(devs)).get(NAMES[i]);
       Object driver = dev.getClass().getMethod("driver").invoke(dev);
       Method m = driver.getClass().getMethod("reportEvent", dev.getClass(), long[].class);
-      Object r = m.invoke(driver, dev, new long[] {0x10, 1L << 35, iova, 0});
+      Object r = m.invoke(driver, dev, evt);
       return r == null ? "queued" : r.toString();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot reach the SMMU model's reportEvent hook", e);

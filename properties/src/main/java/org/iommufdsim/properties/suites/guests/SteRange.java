@@ -61,7 +61,10 @@ final class SteRange {
         }
         continue;
       } else {
-        want = made(w, w.steWords[i]);
+        // a nested HWPT made in this step with these words (both devices may share them)
+        List<Integer> made = made(w, w.steWords[i]);
+        Integer now = w.attached(i);
+        want = made.contains(now) ? now : made.isEmpty() ? null : made.getFirst();
         type = "translate";
       }
       if (refused) {
@@ -98,8 +101,9 @@ final class SteRange {
     return out;
   }
 
-  /** The nested HWPT the kernel made in this step on the vIOMMU with these STE words, or null. */
-  private static Integer made(SmmuWorld w, long[] ste) {
+  /** The nested HWPTs the kernel made in this step on the vIOMMU with these STE words. */
+  private static List<Integer> made(SmmuWorld w, long[] ste) {
+    List<Integer> out = new java.util.ArrayList<>();
     List<KernelCall> calls = w.kernel.stepCalls;
     for (KernelCall c : calls) {
       if (c.isIoctl("IOMMU_HWPT_ALLOC") && c.ok() && c.in("pt_id") == w.accel.viommu.viommuId
@@ -107,10 +111,10 @@ final class SteRange {
         byte[] d = w.kernel.callData.get(c);
         if (d != null && d.length == 16 && PayloadTap.u64(d, 0) == (ste[0] & Ste.WORD0)
             && PayloadTap.u64(d, 8) == (ste[1] & Ste.WORD1)) {
-          return (int) c.out("out_hwpt_id");
+          out.add((int) c.out("out_hwpt_id"));
         }
       }
     }
-    return null;
+    return out;
   }
 }
