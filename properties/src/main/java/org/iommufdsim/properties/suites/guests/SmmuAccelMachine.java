@@ -150,7 +150,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
               (x, out) -> afterPlug(x, i, out));
         }),
         Acts.type("guest-ste", 6, w -> true, (w, c) -> {
-          int i = usedDevice(w, c);
+          // now and then the STE of a device that is not plugged (while the other may be)
+          int i = c.below(5) == 4 ? 1 - usedDevice(w, c) : usedDevice(w, c);
           int kind = (int) c.below(6);
           long ctx = (1 + c.below(8)) << 12;
           long[] ste = ste(kind, ctx);
@@ -175,9 +176,10 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
                   | ((long) base << 32), range).name(),
               (x, out) -> SteRange.check(x, base, range, out));
         }),
-        Acts.type("guest-config", 1, w -> w.devices[0] == null && w.devices[1] == null,
+        Acts.type("guest-config", 2, w -> w.devices[0] == null && w.devices[1] == null,
             (w, c) -> {
-              int v = (int) c.below(SmmuCompat.VARIANTS.length);
+              // QEMU's defaults half the time, so that most programs still plug their devices
+              int v = c.below(2) == 0 ? 0 : 1 + (int) c.below(SmmuCompat.VARIANTS.length - 1);
               SmmuCompat.Variant var = SmmuCompat.VARIANTS[v];
               return act("the vSMMU is configured with " + var.name(), x -> {
                 int[] idr = x.defaultIdr.clone();
@@ -189,9 +191,14 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
             }),
         Acts.type("probe-plug", 1, w -> true, (w, c) -> {
           int k = (int) c.below(SmmuWorld.PROBES.length);
-          return act("plug and unplug " + SmmuWorld.PROBES[k], x -> x.probe(k) ? "ok" : "failed",
-              (x, out) -> {
-                SmmuPlugs.afterProbe(x, k, out);
+          int slot = (int) c.below(3);
+          int devfn = slot < 2 ? SmmuWorld.DEVFNS[slot] : SmmuWorld.PROBE_DEVFN;
+          return act("plug and unplug " + SmmuWorld.PROBES[k] + " at devfn 0x"
+              + Integer.toHexString(devfn), x -> {
+                x.probeOccupied = slot < 2 && x.devices[slot] != null;
+                return x.probe(k, devfn) ? "ok" : "failed";
+              }, (x, out) -> {
+                SmmuPlugs.afterProbe(x, k, devfn, out);
                 return out;
               });
         }),
@@ -237,7 +244,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         Acts.type("host-event", 3, w -> true, (w, c) -> {
           int i = device(c);
           long iova = c.below(16) << 12;
-          int t = c.below(4) == 3 ? 1 + (int) c.below(SmmuEvents.TYPES.length - 1) : 0;
+          int t = (int) c.below(SmmuEvents.TYPES.length);
           int type = SmmuEvents.TYPES[t];
           int n = c.below(4) == 3 ? 20 : 1;
           return act("the host SMMU reports event 0x" + Integer.toHexString(type) + " of "
@@ -261,7 +268,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         Acts.type("guest-reset", 1, w -> true, (w, c) -> act("guest SMMU reset", x -> {
           x.guest.reset();
           return "ok";
-        })),
+        }, (x, out) -> afterGbpa(x, false, out))),
         Acts.type("unplug", 2, w -> w.devices[0] != null || w.devices[1] != null, (w, c) -> {
           int i = usedDevice(w, c);
           return act("unplug " + SmmuWorld.NAMES[i], x -> {
@@ -270,13 +277,17 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
           }, (x, out) -> afterUnplug(x, i, out));
         }),
         Acts.type("fail-nth-flow", 2, w -> true, (w, c) -> {
-          int n = 1 + (int) c.below(12);
-          int flow = (int) c.below(3);
+          int flow = (int) c.below(4);
           int i = device(c);
+          // a plug makes some 20 calls: its later ones (the vIOMMU chain) need a larger n
+          int n = 1 + (int) c.below(12)
+              + (flow == 0 && w.devices[i] == null ? 8 * (int) c.below(2) : 0);
           long ctx = (1 + c.below(8)) << 12;
           return act("fail-nth " + n + " in " + switch (flow) {
             case 0 -> "plug/unplug of " + SmmuWorld.NAMES[i];
             case 1 -> "S1 STE install of " + SmmuWorld.NAMES[i];
+            case 2 -> "CR0 enable";
+            case 3 -> "GBPA write " + (i == 1 ? "abort" : "bypass");
             default -> "CR0 enable";
           }, x -> {
             x.kernelDevids[0] = -1;

@@ -55,7 +55,12 @@ final class SmmuEvents {
   }
 
   static String afterMainLoop(SmmuWorld w, int calls) {
+    int pending = w.guest.pendingEvents();
     List<long[]> got = w.guest.consumeEvents();
+    if (pending != got.size()) {
+      w.violations.add(SmmuAccelMachine.EVENTS, "the guest queue says " + pending
+          + " pending, it held " + got.size());
+    }
     List<long[]> want = new ArrayList<>();
     List<String> traces = new ArrayList<>();
     int cap = 1 << w.guestLog2size;
@@ -107,7 +112,7 @@ final class SmmuEvents {
       w.violations.add(SmmuAccelMachine.EVENTS, "the main loop made " + calls
           + " handler calls for " + records + " vEVENTQ records");
     }
-    if (w.guest.evtqIrqs != w.totalWritten
+    if (w.guest.evtqIrqs != w.totalWritten || w.guest.eventsDropped != w.totalDropped
         || ((w.guest.gerror & GuestSmmu.GERROR_EVENTQ_ABT_ERR) != 0) != (w.totalDropped > 0)) {
       w.violations.add(SmmuAccelMachine.EVENTS, w.guest.evtqIrqs + " EVTQ interrupts, GERROR 0x"
           + Integer.toHexString(w.guest.gerror) + "; expected " + w.totalWritten + " and "

@@ -24,11 +24,13 @@ final class SmmuPlugs {
     }
   }
 
-  static void afterProbe(SmmuWorld w, int k, String out) {
+  static void afterProbe(SmmuWorld w, int k, int devfn, String out) {
     long devid = boundDevid(w);
     String want;
     String hint = null;
-    if (k == 2) {
+    if (w.probeOccupied) {
+      want = "Device already has an associated hiodi 0x" + Long.toHexString(devid);
+    } else if (k == 2) {
       want = "Wrong data type (" + (int) 0xfeedbeefL + ") for Host SMMUv3 device info";
     } else {
       want = SmmuCompat.expected(SmmuCompat.hostIdr(k != 0), w.guestIdr);
@@ -36,9 +38,9 @@ final class SmmuPlugs {
         hint = "Unable to alloc vIOMMU: hiodi devid 0x" + Long.toHexString(devid) + ": ";
       }
     }
-    expect(w, SmmuWorld.PROBES[k], SmmuWorld.PROBE_DEVFN, devid, want, hint, out);
+    expect(w, SmmuWorld.PROBES[k], devfn, devid, want, hint, out);
     if ("ok".equals(out)) {
-      traced(w, "smmuv3_accel_unset_iommu_device", SmmuWorld.PROBE_DEVFN, devid);
+      traced(w, "smmuv3_accel_unset_iommu_device", devfn, devid);
     }
   }
 

@@ -41,6 +41,8 @@ final class SmmuWorld {
   final int[] guestIdr;
   /** QEMU's defaults of the vSMMU's ID registers. */
   final int[] defaultIdr;
+  /** Whether a probe plugs at the devfn of a plugged device. */
+  boolean probeOccupied;
   /** Whether QEMU had a vIOMMU when the step began. */
   boolean viommuBefore;
   /** Each device's device ID as the kernel answered its last bind. */
@@ -147,7 +149,7 @@ final class SmmuWorld {
    * Plugs probe device {@code k} at {@link #PROBE_DEVFN} as {@link #plug} does and, when that
    * worked, unplugs it again: answers whether the plug worked ({@link #lastPlugError} else).
    */
-  boolean probe(int k) {
+  boolean probe(int k, int devfn) {
     VFIODevice d = new VFIODevice(PROBES[k], be);
     d.viommu = accel;
     Errp err = Errp.local();
@@ -156,12 +158,12 @@ final class SmmuWorld {
       lastPlugError = err.get().orElse(null);
       return false;
     }
-    if (!accel.smmuv3AccelSetIommuDevice(PROBE_DEVFN, (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+    if (!accel.smmuv3AccelSetIommuDevice(devfn, (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
       lastPlugError = err.get().orElse(null);
       VfioIommufd.iommufdCdevDetach(d);
       return false;
     }
-    accel.smmuv3AccelUnsetIommuDevice(PROBE_DEVFN);
+    accel.smmuv3AccelUnsetIommuDevice(devfn);
     VfioIommufd.iommufdCdevDetach(d);
     return true;
   }
