@@ -280,8 +280,12 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
           int flow = (int) c.below(4);
           int i = device(c);
           // a plug makes some 20 calls: its later ones (the vIOMMU chain) need a larger n
-          int n = 1 + (int) c.below(12)
+          boolean firstPlug = flow == 0 && w.devices[i] == null && w.accel.viommu == null;
+          int n0 = 1 + (int) c.below(12)
               + (flow == 0 && w.devices[i] == null ? 8 * (int) c.below(2) : 0);
+          // now and then one of the vIOMMU chain's last calls
+          int n = firstPlug && w.plugPoints > 8 && c.below(2) == 1
+              ? w.plugPoints - (int) c.below(8) : n0;
           long ctx = (1 + c.below(8)) << 12;
           return act("fail-nth " + n + " in " + switch (flow) {
             case 0 -> "plug/unplug of " + SmmuWorld.NAMES[i];

@@ -41,6 +41,11 @@ final class SmmuWorld {
   final int[] guestIdr;
   /** QEMU's defaults of the vSMMU's ID registers. */
   final int[] defaultIdr;
+  /**
+   * How many fail-nth points a first plug (the one that builds the vIOMMU) took when last seen
+   * whole, or 0: lets fail-nth aim at the end of the plug, where the vIOMMU chain is.
+   */
+  int plugPoints;
   /** Whether a probe plugs at the devfn of a plugged device. */
   boolean probeOccupied;
   /** Whether QEMU had a vIOMMU when the step began. */
