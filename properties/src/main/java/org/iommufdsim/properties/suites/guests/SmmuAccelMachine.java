@@ -279,12 +279,13 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         Acts.type("fail-nth-flow", 2, w -> true, (w, c) -> {
           int flow = (int) c.below(4);
           int i = device(c);
-          // a plug makes some 20 calls: its later ones (the vIOMMU chain) need a larger n
+          // a first plug takes some 40 fail-nth points: its last ones (the vIOMMU chain) need a
+          // larger n
           boolean firstPlug = flow == 0 && w.devices[i] == null && w.accel.viommu == null;
           int n0 = 1 + (int) c.below(12)
-              + (flow == 0 && w.devices[i] == null ? 8 * (int) c.below(2) : 0);
+              + (firstPlug ? 8 * (int) c.below(6) : 0);
           // now and then one of the vIOMMU chain's last calls
-          int n = firstPlug && w.plugPoints > 8 && c.below(2) == 1
+          int n = firstPlug && w.plugPoints > 8 && c.below(3) > 0
               ? w.plugPoints - (int) c.below(8) : n0;
           long ctx = (1 + c.below(8)) << 12;
           return act("fail-nth " + n + " in " + switch (flow) {
