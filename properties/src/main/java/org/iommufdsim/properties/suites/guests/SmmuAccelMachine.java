@@ -75,6 +75,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       w.violations.clear();
       w.kernel.beginStep();
       w.stepLines = List.of();
+      w.expectedReports.clear();
+      w.viommuBefore = w.accel.viommu != null;
       Set<Integer> pinned = new TreeSet<>();
       if (w.accel.viommu != null) {
         pinned.add(w.accel.viommu.s2HwptId);
@@ -94,12 +96,10 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
       int q = w.accel.veventq == null ? 0 : w.accel.veventq.veventqId;
       if (q != w.countedVeventq) {
         // a new (or no) vEVENTQ: what the old one held went with it
+        int oldFd = w.countedVeventq == 0 ? -1 : w.countedVeventqFd;
         w.countedVeventq = q;
-        w.eventsQueued = 0;
-        w.eventsSeen = 0;
-        w.droppedBefore = w.guest.eventsDropped;
-        w.droppedChecked = 0;
-        w.expectedEvents.clear();
+        w.countedVeventqFd = q == 0 ? -1 : w.accel.veventq.veventqFd;
+        SmmuEvents.queueChanged(w, oldFd);
         w.guest.consumeEvents();
       }
       w.stderrSeen = w.qemu.stderr().lines().size();
@@ -150,7 +150,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
               (x, out) -> afterPlug(x, i, out));
         }),
         Acts.type("guest-ste", 6, w -> true, (w, c) -> {
-          int i = usedDevice(w, c);
+          // now and then the STE of a device that is not plugged (while the other may be)
+          int i = c.below(5) == 4 ? 1 - usedDevice(w, c) : usedDevice(w, c);
           int kind = (int) c.below(6);
           long ctx = (1 + c.below(8)) << 12;
           long[] ste = ste(kind, ctx);
@@ -158,9 +159,48 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
               + " and issues CFGI_STE", x -> {
                 x.guest.writeSte(SmmuWorld.DEVFNS[i], ste[0], ste[1]);
                 x.steKind[i] = kind;
+                x.steWords[i] = ste;
                 return x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE
                     | ((long) SmmuWorld.DEVFNS[i] << 32), 0).name();
               }, (x, out) -> Ste.check(x, i, kind, ste, out));
+        }),
+        Acts.type("guest-ste-range", 2, w -> true, (w, c) -> {
+          int base = switch ((int) c.below(3)) {
+            case 0 -> SmmuWorld.DEVFNS[0];
+            case 1 -> SmmuWorld.DEVFNS[1];
+            default -> 0x40;
+          };
+          int range = (int) c.below(6);
+          return act("guest issues CFGI_STE_RANGE sid 0x" + Integer.toHexString(base) + " range "
+              + range, x -> x.guest.cmdqConsume(GuestSmmu.CMD_CFGI_STE_RANGE
+                  | ((long) base << 32), range).name(),
+              (x, out) -> SteRange.check(x, base, range, out));
+        }),
+        Acts.type("guest-config", 2, w -> w.devices[0] == null && w.devices[1] == null,
+            (w, c) -> {
+              // QEMU's defaults half the time, so that most programs still plug their devices
+              int v = c.below(2) == 0 ? 0 : 1 + (int) c.below(SmmuCompat.VARIANTS.length - 1);
+              SmmuCompat.Variant var = SmmuCompat.VARIANTS[v];
+              return act("the vSMMU is configured with " + var.name(), x -> {
+                int[] idr = x.defaultIdr.clone();
+                var.fields().forEach((f, val) -> f.set(idr, val));
+                System.arraycopy(idr, 0, x.guest.idr, 0, 6);
+                System.arraycopy(idr, 0, x.guestIdr, 0, 6);
+                return "ok";
+              });
+            }),
+        Acts.type("probe-plug", 1, w -> true, (w, c) -> {
+          int k = (int) c.below(SmmuWorld.PROBES.length);
+          int slot = (int) c.below(3);
+          int devfn = slot < 2 ? SmmuWorld.DEVFNS[slot] : SmmuWorld.PROBE_DEVFN;
+          return act("plug and unplug " + SmmuWorld.PROBES[k] + " at devfn 0x"
+              + Integer.toHexString(devfn), x -> {
+                x.probeOccupied = slot < 2 && x.devices[slot] != null;
+                return x.probe(k, devfn) ? "ok" : "failed";
+              }, (x, out) -> {
+                SmmuPlugs.afterProbe(x, k, devfn, out);
+                return out;
+              });
         }),
         Acts.type("guest-cr0", 2, w -> true, (w, c) -> {
           int v = switch ((int) c.below(4)) {
@@ -169,7 +209,11 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
             case 2 -> GuestSmmu.CR0_SMMUEN | GuestSmmu.CR0_CMDQEN;
             default -> GuestSmmu.CR0_EVENTQEN;
           };
-          return act("guest writes CR0 0x" + Integer.toHexString(v), x -> {
+          int log2 = c.below(3) == 2 ? 1 : 4;
+          return act("guest writes CR0 0x" + Integer.toHexString(v) + " (event queue of "
+              + (1 << log2) + ")", x -> {
+            x.guest.eventqLog2size = log2;
+            x.guestLog2size = log2;
             boolean want = x.accel.viommu != null && x.accel.veventq == null
                 && (v & GuestSmmu.CR0_EVENTQEN) != 0;
             x.guest.writeCr0(v);
@@ -200,26 +244,31 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         Acts.type("host-event", 3, w -> true, (w, c) -> {
           int i = device(c);
           long iova = c.below(16) << 12;
-          return act("the host SMMU reports a translation fault of " + SmmuWorld.NAMES[i]
-              + " at 0x" + Long.toHexString(iova), x -> {
-                String r = x.translationFault(i, iova);
-                if ("queued".equals(r)) {
-                  x.eventsQueued++;
-                  x.expectedEvents.add(new long[] {0x10 | ((long) SmmuWorld.DEVFNS[i] << 32),
-                      1L << 35, iova, 0});
+          int t = (int) c.below(SmmuEvents.TYPES.length);
+          int type = SmmuEvents.TYPES[t];
+          int n = c.below(4) == 3 ? 20 : 1;
+          return act("the host SMMU reports event 0x" + Integer.toHexString(type) + " of "
+              + SmmuWorld.NAMES[i] + " at 0x" + Long.toHexString(iova) + (n > 1 ? " (" + n
+              + " pages)" : ""), x -> {
+                String r = null;
+                for (int k = 0; k < n; k++) {
+                  long a = iova + ((long) k << 12);
+                  r = x.reportEvent(i, new long[] {type, 1L << 35, a, 0});
+                  if ("queued".equals(r)) {
+                    r = SmmuEvents.raised(x, new long[] {type
+                        | ((long) SmmuWorld.DEVFNS[i] << 32), 1L << 35, a, 0}, SmmuEvents.NAMES[t]);
+                  }
                 }
                 return r;
               });
         }),
         Acts.type("main-loop", 3, w -> true, (w, c) -> act("main loop, then the guest takes its"
-            + " events", x -> {
-              x.mainLoop.mainLoopWait();
-              return "ok";
-            }, SmmuAccelMachine::afterMainLoop)),
+            + " events", x -> Integer.toString(x.mainLoop.mainLoopWait()),
+            (x, out) -> SmmuEvents.afterMainLoop(x, Integer.parseInt(out)))),
         Acts.type("guest-reset", 1, w -> true, (w, c) -> act("guest SMMU reset", x -> {
           x.guest.reset();
           return "ok";
-        })),
+        }, (x, out) -> afterGbpa(x, false, out))),
         Acts.type("unplug", 2, w -> w.devices[0] != null || w.devices[1] != null, (w, c) -> {
           int i = usedDevice(w, c);
           return act("unplug " + SmmuWorld.NAMES[i], x -> {
@@ -228,15 +277,28 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
           }, (x, out) -> afterUnplug(x, i, out));
         }),
         Acts.type("fail-nth-flow", 2, w -> true, (w, c) -> {
-          int n = 1 + (int) c.below(12);
-          int flow = (int) c.below(3);
+          int flow = (int) c.below(4);
           int i = device(c);
+          // a first plug takes some 40 fail-nth points: its last ones (the vIOMMU chain) need a
+          // larger n
+          boolean firstPlug = flow == 0 && w.devices[i] == null && w.accel.viommu == null;
+          int n0 = 1 + (int) c.below(12)
+              + (firstPlug ? 8 * (int) c.below(6) : 0);
+          // now and then one of the vIOMMU chain's last calls
+          int n = firstPlug && w.plugPoints > 8 && c.below(3) > 0
+              ? w.plugPoints - (int) c.below(8) : n0;
           long ctx = (1 + c.below(8)) << 12;
           return act("fail-nth " + n + " in " + switch (flow) {
             case 0 -> "plug/unplug of " + SmmuWorld.NAMES[i];
             case 1 -> "S1 STE install of " + SmmuWorld.NAMES[i];
+            case 2 -> "CR0 enable";
+            case 3 -> "GBPA write " + (i == 1 ? "abort" : "bypass");
             default -> "CR0 enable";
-          }, x -> FailNth.run(x, n, flow, i, ctx));
+          }, x -> {
+            x.kernelDevids[0] = -1;
+            x.kernelDevids[1] = -1;
+            return FailNth.run(x, n, flow, i, ctx);
+          });
         }));
   }
 
@@ -273,6 +335,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
   }
 
   private static String afterPlug(SmmuWorld w, int i, String out) {
+    SmmuPlugs.afterPlug(w, i, out);
     if (w.devices[i] == null) {
       return out;
     }
@@ -367,39 +430,8 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
     return out;
   }
 
-  private static String afterMainLoop(SmmuWorld w, String out) {
-    int dropped = w.guest.eventsDropped - w.droppedBefore;
-    List<long[]> evts = w.guest.consumeEvents();
-    for (long[] e : evts) {
-      int vsid = (int) (e[0] >>> 32);
-      if (vsid != SmmuWorld.DEVFNS[0] && vsid != SmmuWorld.DEVFNS[1]) {
-        w.violations.add(EVENTS, "the guest got an event for vSID 0x" + Integer.toHexString(vsid));
-      }
-    }
-    w.eventsSeen += evts.size();
-    boolean exact = dropped == w.droppedChecked;
-    for (int k = 0; exact && k < evts.size(); k++) {
-      if (k >= w.expectedEvents.size()
-          || !java.util.Arrays.equals(evts.get(k), w.expectedEvents.get(k))) {
-        w.violations.add(EVENTS, "guest event " + k + " is " + java.util.Arrays.toString(
-            evts.get(k)) + ", the host raised " + (k < w.expectedEvents.size()
-            ? java.util.Arrays.toString(w.expectedEvents.get(k)) : "nothing more"));
-        break;
-      }
-    }
-    w.expectedEvents.subList(0, exact ? Math.min(evts.size(), w.expectedEvents.size())
-        : w.expectedEvents.size()).clear();
-    w.droppedChecked = dropped;
-    boolean reported = w.qemu.stderr().lines().stream().anyMatch(l -> l.contains("vEVENTQ("));
-    if (!reported && w.accel.veventq != null
-        && w.eventsSeen + dropped != w.eventsQueued) {
-      w.violations.add(EVENTS, w.eventsQueued + " events queued by the host, the guest got "
-          + w.eventsSeen + " and dropped " + dropped);
-    }
-    return evts.isEmpty() ? "none" : "events";
-  }
-
   private static String afterUnplug(SmmuWorld w, int i, String out) {
+    SmmuPlugs.afterUnplug(w, i);
     if (w.devices[0] == null && w.devices[1] == null && !w.unsetFailed) {
       for (var e : w.kernel.objects.entrySet()) {
         if (!"IOAS".equals(e.getValue()) && !"HWPT_PAGING".equals(e.getValue())
@@ -442,6 +474,7 @@ public final class SmmuAccelMachine implements StateMachine<SmmuWorld> {
         new Invariant<>(STE, w -> w.violations.first(STE)),
         new Invariant<>(INVALIDATION, w -> w.violations.first(INVALIDATION)),
         new Invariant<>(EVENTS, w -> w.violations.first(EVENTS)),
+        new Invariant<>(SmmuPlugs.LABEL, w -> w.violations.first(SmmuPlugs.LABEL)),
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
         new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
         new Invariant<>(SmmuReports.LABEL, w -> w.violations.first(SmmuReports.LABEL)));

@@ -31,6 +31,8 @@ final class SmmuReports {
       String text = STRERROR.getOrDefault(c.errno(), c.errno());
       switch (c.request() == null ? "" : c.request()) {
         case "IOMMU_HWPT_ALLOC" -> explained.add("Failed to allocate hwpt: " + text);
+        case "IOMMU_IOAS_IOVA_RANGES" -> explained.add("warning: Cannot get IOVA ranges: " + text);
+        case "IOMMU_VDEVICE_ALLOC" -> explained.add("IOMMU_VDEVICE_ALLOC failed: " + text);
         case "IOMMU_VEVENTQ_ALLOC" -> explained.add("IOMMU_VEVENTQ_ALLOC failed: " + text);
         case "IOMMU_HWPT_INVALIDATE" -> explained.add("IOMMU_HWPT_INVALIDATE failed: total 1"
             + " entries, processed ");
@@ -52,6 +54,7 @@ final class SmmuReports {
         default -> { }
       }
     }
+    explained.addAll(w.expectedReports);
     for (int i = 0; i < 2; i++) {
       if (w.steKind[i] == 5) {
         explained.add("Invalid STE config for sid 0x" + Integer.toHexString(SmmuWorld.DEVFNS[i]));

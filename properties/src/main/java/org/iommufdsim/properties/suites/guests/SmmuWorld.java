@@ -31,6 +31,33 @@ import org.iommufdsim.sim.host.HostConfig;
 final class SmmuWorld {
   static final String[] NAMES = {"smmu0", "smmu1"};
   static final int[] DEVFNS = {0x8, 0x10};
+  /**
+   * Host devices a probe plugs at {@link #PROBE_DEVFN} and unplugs at once: an SMMU without
+   * ATS, an SMMU without S2FWB (no vIOMMU can be made on it), a device of a non-SMMU IOMMU.
+   */
+  static final String[] PROBES = {"smmu2-noats", "smmu3-nofwb", "mock1"};
+  static final int PROBE_DEVFN = 0x18;
+  /** The guest vSMMU's ID registers as the program configured them (QEMU's defaults at first). */
+  final int[] guestIdr;
+  /** QEMU's defaults of the vSMMU's ID registers. */
+  final int[] defaultIdr;
+  /**
+   * How many fail-nth points a first plug (the one that builds the vIOMMU) took when last seen
+   * whole, or 0: lets fail-nth aim at the end of the plug, where the vIOMMU chain is.
+   */
+  int plugPoints;
+  /** Whether a probe plugs at the devfn of a plugged device. */
+  boolean probeOccupied;
+  /** Whether QEMU had a vIOMMU when the step began. */
+  boolean viommuBefore;
+  /** Each device's device ID as the kernel answered its last bind. */
+  final long[] kernelDevids = {-1, -1};
+  /** Reports a step's own postcondition expects (first lines), explained for SmmuReports. */
+  final List<String> expectedReports = new java.util.ArrayList<>();
+  /** Each device's last guest STE words. */
+  final long[][] steWords = new long[2][];
+  /** The error of the last failed plug (or probe), else null. */
+  org.iommufdsim.backend.qemu.QemuError lastPlugError;
   final Host host;
   final RecordingSyscalls rec;
   final PayloadTap tap;
@@ -44,16 +71,21 @@ final class SmmuWorld {
   final String initialDump;
   final KernelModel kernel;
   final Violations violations;
-  /** Events the host queued on the vEVENTQ for the guest, not yet seen in the guest's queue. */
-  int eventsQueued;
-  /** Events the guest took from its queue so far. */
-  int eventsSeen;
-  /** The vEVENTQ the event counts are about (0: none), and the guest's drops before it. */
+  /** The vEVENTQ the event model is about (0: none), and its fd. */
   int countedVeventq;
-  int droppedBefore;
-  /** Drops already accounted for, and the events raised and not yet seen by the guest. */
-  int droppedChecked;
-  final java.util.List<long[]> expectedEvents = new java.util.ArrayList<>();
+  int countedVeventqFd = -1;
+  /** The kernel's vEVENTQ as the properties model it: depth, ID, events, lost marker. */
+  long veventqDepth;
+  int veventqKernelId;
+  final List<long[]> kernelQueue = new java.util.ArrayList<>();
+  final List<String> kernelQueueNames = new java.util.ArrayList<>();
+  boolean lostPending;
+  /** Whether QEMU already reported an overflow (error_report_once: once per process). */
+  boolean overflowReported;
+  /** Guest records dropped and written so far; the guest event queue's log2size. */
+  int totalDropped;
+  int totalWritten;
+  int guestLog2size = 4;
   /** Whether an unplug went on after a failed re-attach (backend finding 17) in this try. */
   boolean unsetFailed;
   /** IDs whose refused destroy is the vIOMMU-pins-S2 finding. */
@@ -71,7 +103,10 @@ final class SmmuWorld {
     host = Host.create(HostConfig.defaults().withDevices(List.of(
         DeviceSpec.of(NAMES[0], "arm_smmuv3", Map.of()),
         DeviceSpec.of(NAMES[1], "arm_smmuv3", Map.of()),
-        DeviceSpec.of("vf0", "mock", Map.of()))));
+        DeviceSpec.of("vf0", "mock", Map.of()),
+        DeviceSpec.of(PROBES[0], "arm_smmuv3", Map.of("ats", "off", "iommu", "smmu-b")),
+        DeviceSpec.of(PROBES[1], "arm_smmuv3", Map.of("fwb", "off", "iommu", "smmu-c")),
+        DeviceSpec.of(PROBES[2], "mock", Map.of("iommu", "mock-b")))));
     rec = new RecordingSyscalls(host.spawn());
     tap = new PayloadTap(rec);
     qemu = new Qemu(tap);
@@ -80,6 +115,8 @@ final class SmmuWorld {
     guest = new GuestSmmu(qemu.stderr(), new SmmuTrace(qemu.trace()),
         SplitMix64.stream(seed, "guest").nextLong());
     accel = new SMMUv3Accel(qemu, guest, mainLoop);
+    guestIdr = guest.idr.clone();
+    defaultIdr = guest.idr.clone();
     // a plain VFIO device outside the vSMMU, bound first (so the vSMMU's devices do not get
     // device ID 1, and the iommufd stays open across unplugs, as in a VM with more devices)
     VFIODevice plain = new VFIODevice("vf0", be);
@@ -97,16 +134,42 @@ final class SmmuWorld {
     VFIODevice d = new VFIODevice(NAMES[i], be);
     d.viommu = accel;
     Errp err = Errp.local();
+    lastPlugError = null;
     if (!VfioIommufd.iommufdCdevAttach(NAMES[i], d, space, err)) {
+      lastPlugError = err.get().orElse(null);
       return false;
     }
     if (!accel.smmuv3AccelSetIommuDevice(DEVFNS[i], (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+      lastPlugError = err.get().orElse(null);
       VfioIommufd.iommufdCdevDetach(d);
       return false;
     }
     devices[i] = d;
     lastFds[i] = d.fd;
     lastDevids[i] = d.devid;
+    return true;
+  }
+
+  /**
+   * Plugs probe device {@code k} at {@link #PROBE_DEVFN} as {@link #plug} does and, when that
+   * worked, unplugs it again: answers whether the plug worked ({@link #lastPlugError} else).
+   */
+  boolean probe(int k, int devfn) {
+    VFIODevice d = new VFIODevice(PROBES[k], be);
+    d.viommu = accel;
+    Errp err = Errp.local();
+    lastPlugError = null;
+    if (!VfioIommufd.iommufdCdevAttach(PROBES[k], d, space, err)) {
+      lastPlugError = err.get().orElse(null);
+      return false;
+    }
+    if (!accel.smmuv3AccelSetIommuDevice(devfn, (HostIOMMUDeviceIOMMUFD) d.hiod, err)) {
+      lastPlugError = err.get().orElse(null);
+      VfioIommufd.iommufdCdevDetach(d);
+      return false;
+    }
+    accel.smmuv3AccelUnsetIommuDevice(devfn);
+    VfioIommufd.iommufdCdevDetach(d);
     return true;
   }
 
@@ -140,6 +203,11 @@ final class SmmuWorld {
    * Answers the errno name the hook returned, or "queued".
    */
   String translationFault(int i, long iova) {
+    return reportEvent(i, new long[] {0x10, 1L << 35, iova, 0});
+  }
+
+  /** The SMMU model raises event record {@code evt} for device {@code i} (as above). */
+  String reportEvent(int i, long[] evt) {
     try {
       Field kf = Host.class.getDeclaredField("kernel");
       kf.setAccessible(true);
@@ -150,7 +218,7 @@ final class SmmuWorld {
       Object dev = ((Map<?, ?>) bf.get(devs)).get(NAMES[i]);
       Object driver = dev.getClass().getMethod("driver").invoke(dev);
       Method m = driver.getClass().getMethod("reportEvent", dev.getClass(), long[].class);
-      Object r = m.invoke(driver, dev, new long[] {0x10, 1L << 35, iova, 0});
+      Object r = m.invoke(driver, dev, evt);
       return r == null ? "queued" : r.toString();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot reach the SMMU model's reportEvent hook", e);

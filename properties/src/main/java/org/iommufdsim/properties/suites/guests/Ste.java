@@ -73,7 +73,7 @@ final class Ste {
     boolean gbpaAbort = (w.guest.gbpa & GuestSmmu.GBPA_ABORT) != 0;
     String wantType;
     Integer want;
-    if (!w.guest.smmuEnabled()) {
+    if ((w.guest.cr0 & GuestSmmu.CR0_SMMUEN) == 0) {
       want = gbpaAbort ? abort : bypass;
       wantType = gbpaAbort ? "abort" : "bypass";
     } else {
@@ -118,6 +118,12 @@ final class Ste {
       if (!"ILL".equals(out) || attachedNow) {
         w.violations.add(SmmuAccelMachine.STE, "an STE QEMU cannot install gave " + out
             + (attachedNow ? " and attached the device" : ""));
+      }
+      String report = "Invalid STE config for sid 0x" + Integer.toHexString(SmmuWorld.DEVFNS[i]);
+      if (kind == 5 && w.qemu.stderr().lines().subList(w.stderrSeen,
+          w.qemu.stderr().lines().size()).stream().noneMatch(report::equals)) {
+        w.violations.add(SmmuReports.LABEL, "the guest saw ILL, QEMU did not report '" + report
+            + "'");
       }
       return out;
     }
