@@ -39,6 +39,11 @@ final class ExplainCommand implements Callable<Integer> {
           + " or svg (only the graph after --at, default the last step)")
   String graph;
 
+  @Option(names = "--html", paramLabel = "OUT.html",
+      description = "write one self-contained page that steps through the explanation and"
+          + " the graph after each step (arrow keys or buttons)")
+  java.nio.file.Path html;
+
   @Option(names = "--width", paramLabel = "N",
       description = "line width, at least " + TextGraph.MIN_WIDTH + " (default: $COLUMNS, else 80)")
   Integer width;
@@ -66,6 +71,22 @@ final class ExplainCommand implements Callable<Integer> {
     }
     Explanation e = Explanation.of(l.scenario());
     List<Explanation.Step> explained = e.steps();
+    if (html != null) {
+      String title = l.scenario().title().orElse(file);
+      try {
+        java.nio.file.Files.writeString(html,
+            org.iommufdsim.scenarios.explain.HtmlPage.render(title, e, w),
+            java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException ex) {
+        err.println(html + ": cannot write the page: " + ex.getMessage());
+        return Main.BAD_INPUT;
+      }
+      out.println("wrote " + html + " (" + explained.size() + " steps)");
+      return switch (e.report()) {
+        case RunReport.Aborted a -> aborted(e, err);
+        case RunReport.Finished f -> f.passed() ? Main.PASSED : Main.FAILED;
+      };
+    }
     if (g != null && g != GraphFormat.TEXT) {
       int n = at != null ? at : explained.size();
       if (n < 1 || n > explained.size()) {
