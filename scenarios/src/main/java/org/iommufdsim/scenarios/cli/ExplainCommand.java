@@ -58,6 +58,9 @@ final class ExplainCommand implements Callable<Integer> {
         usage("--graph must be text, dot, mermaid or svg, not '" + graph + "'"));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (file.endsWith(".log")) {
+      return explainLog(out, err, w);
+    }
     Source src = Source.file(file);
     if (!(src instanceof Source.Loaded l)) {
       err.println(Source.problem(src));
@@ -122,6 +125,32 @@ final class ExplainCommand implements Callable<Integer> {
         yield f.passed() ? Main.PASSED : Main.FAILED;
       }
     };
+  }
+
+  /**
+   * A QEMU trace log, through the replayer (as {@code qemu-replay} runs it, with mock devices):
+   * every line the port replayed, with the system calls it made and their decision paths.
+   */
+  private int explainLog(PrintWriter out, PrintWriter err, int w) {
+    if (at != null || graph != null || html != null) {
+      throw usage("a QEMU log is explained line by line: --at, --graph and --html take a .scn");
+    }
+    java.util.List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      err.println(file + ": cannot read: " + e.getMessage());
+      return Main.BAD_INPUT;
+    }
+    org.iommufdsim.scenarios.replay.QemuReplay.Result r =
+        org.iommufdsim.scenarios.replay.QemuReplay.replay(file, lines, java.util.List.of(),
+            (n, text, calls, before, after, reports) -> {
+              out.print(ExplainText.logLine(n, text, calls, before, after, reports, w));
+              out.println();
+            });
+    out.println(r.summary());
+    return r.exitCode();
   }
 
   private int aborted(Explanation e, PrintWriter err) {

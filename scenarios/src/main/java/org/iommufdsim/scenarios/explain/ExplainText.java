@@ -25,10 +25,38 @@ public final class ExplainText {
     }
     TextGraph.wrap(sb, words("step " + s.number() + ", line " + s.run().step().pos().line()
         + ":" + src), 0, 4, width);
-    if (s.calls().isEmpty()) {
+    calls(sb, s.calls(), width);
+    TextGraph.wrap(sb, words("answer: " + answer(s)), 2, 6, width);
+    for (Mismatch m : s.run().mismatches()) {
+      TextGraph.wrap(sb, words("!! " + m.render(file)), 2, 6, width);
+    }
+    changes(sb, s.before(), s.after(), width);
+    return sb.toString();
+  }
+
+  /**
+   * One QEMU log line as the replayer ran it: the line, the system calls the port made for it
+   * with their decision paths, what the replay reported, and what changed.
+   */
+  public static String logLine(int lineNo, String text, List<CallPath> calls,
+      org.iommufdsim.sim.host.ObjectGraph before, org.iommufdsim.sim.host.ObjectGraph after,
+      List<String> reports, int width) {
+    StringBuilder sb = new StringBuilder();
+    TextGraph.wrap(sb, words("log line " + lineNo + ": " + text.strip()), 0, 4, width);
+    calls(sb, calls, width);
+    for (String r : reports) {
+      TextGraph.wrap(sb, words("!! " + r), 2, 6, width);
+    }
+    changes(sb, before, after, width);
+    return sb.toString();
+  }
+
+  /** The calls with their paths, each check on its own line, the deciding refusal marked. */
+  static void calls(StringBuilder sb, List<CallPath> calls, int width) {
+    if (calls.isEmpty()) {
       TextGraph.wrap(sb, words("(no system call reached the kernel)"), 2, 4, width);
     }
-    for (CallPath c : s.calls()) {
+    for (CallPath c : calls) {
       TextGraph.wrap(sb, words(c.call() + " = " + (c.errno() == null ? "ok" : "-1 " + c.errno())),
           2, 6, width);
       Decision decider = c.decidingCheck();
@@ -44,18 +72,17 @@ public final class ExplainText {
         TextGraph.wrap(sb, words(text), 6, 10, width);
       }
     }
-    TextGraph.wrap(sb, words("answer: " + answer(s)), 2, 6, width);
-    for (Mismatch m : s.run().mismatches()) {
-      TextGraph.wrap(sb, words("!! " + m.render(file)), 2, 6, width);
-    }
-    List<String> changes = GraphDiff.lines(s.before(), s.after());
+  }
+
+  static void changes(StringBuilder sb, org.iommufdsim.sim.host.ObjectGraph before,
+      org.iommufdsim.sim.host.ObjectGraph after, int width) {
+    List<String> changes = GraphDiff.lines(before, after);
     if (!changes.isEmpty()) {
       TextGraph.wrap(sb, words("changed:"), 2, 6, width);
       for (String ch : changes) {
         TextGraph.wrap(sb, words(ch), 4, 8, width);
       }
     }
-    return sb.toString();
   }
 
   static String answer(Explanation.Step s) {

@@ -169,10 +169,34 @@ public final class QemuReplay {
    * @throws IllegalArgumentException if a chosen driver or option is not one the host knows
    */
   public static Result replay(String label, List<String> lines, List<DeviceChoice> choices) {
+    return replay(label, lines, choices, null);
+  }
+
+  /** Told about every replayed log line, for {@code explain} on a log. */
+  public interface LineWatcher {
+    /**
+     * @param lineNo the log line's number (1 = the first)
+     * @param text the line as the log has it
+     * @param calls the system calls the port made to replay it, with their decision paths
+     * @param before the object graph before the line was replayed
+     * @param after the object graph after it
+     * @param reports what the replay said about the line (divergences, malformed)
+     */
+    void line(int lineNo, String text, List<org.iommufdsim.sim.host.CallPath> calls,
+        org.iommufdsim.sim.host.ObjectGraph before, org.iommufdsim.sim.host.ObjectGraph after,
+        List<String> reports);
+  }
+
+  /** Same, telling {@code watcher} (when not null) about every line replayed. */
+  public static Result replay(String label, List<String> lines, List<DeviceChoice> choices,
+      LineWatcher watcher) {
     QemuReplay r = new QemuReplay(label);
+    r.watcher = watcher;
     r.run(lines, choices);
     return new Result(List.copyOf(r.out), r.calls, r.divergences, r.malformed);
   }
+
+  private LineWatcher watcher;
 
   // ---- pass 1: which devices does the log need? ----
 
@@ -237,8 +261,15 @@ public final class QemuReplay {
     libc = qemu.libc();
     be = new IOMMUFDBackend(qemu, "iommufd0");
     qemu.trace().clear();
+    List<org.iommufdsim.sim.host.CallPath> pending = new ArrayList<>();
+    if (watcher != null) {
+      host.onDecisions(pending::add);
+    }
+    org.iommufdsim.sim.host.ObjectGraph graph = watcher == null ? null : host.objectGraph();
 
     for (Parsed p : events) {
+      int reported = out.size();
+      pending.clear();
       try {
         step(p.lineNo(), p.line());
       } catch (TraceLine.Malformed e) {
@@ -252,6 +283,12 @@ public final class QemuReplay {
         out.add(label + ":" + p.lineNo() + ": malformed: " + p.line().name()
             + ": cannot be replayed (" + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' ')) + ")");
+      }
+      if (watcher != null) {
+        org.iommufdsim.sim.host.ObjectGraph now = host.objectGraph();
+        watcher.line(p.lineNo(), lines.get(p.lineNo() - 1), List.copyOf(pending), graph, now,
+            List.copyOf(out.subList(reported, out.size())));
+        graph = now;
       }
     }
   }

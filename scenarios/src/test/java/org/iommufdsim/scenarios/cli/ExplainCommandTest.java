@@ -90,4 +90,22 @@ class ExplainCommandTest {
     assertThat(cli("explain", file(), "--width", "5").code()).isEqualTo(2);
     none.assertNoStackTrace();
   }
+
+  @Test
+  void aQemuLog_isExplainedLineByLine_throughTheReplayer() {
+    String log = org.iommufdsim.scenarios.Scn.moduleDir()
+        .resolve("qemu-logs/free-id-only-logged.log").toString();
+    MainTest.Result r = cli("explain", log, "--width", "100");
+    r.assertNoStackTrace();
+    // the backend's IOAS allocation is one IOMMU_IOAS_ALLOC whose path ends in success
+    assertThat(r.out()).contains("log line 12: iommufd_backend_alloc_ioas iommufd=5 ioas=2\n"
+        + "  ioctl(3, IOMMU_IOAS_ALLOC,")
+        .contains("      ok: iommufd_ioas_alloc_ioctl: flags")
+        .contains("    + IOAS 2 (areas=0 mapped=0x0)\n");
+    // the free_id QEMU only logs: the kernel refused it, and the path says why
+    assertThat(r.out()).contains("DECIDED EBUSY: iommufd_object_remove: users == 1");
+    assertThat(r.out().lines().filter(l -> l.startsWith("log line "))).isNotEmpty();
+    assertThat(r.out()).doesNotContain("do_exit");
+    assertThat(cli("explain", log, "--at", "3").code()).isEqualTo(2);
+  }
 }
