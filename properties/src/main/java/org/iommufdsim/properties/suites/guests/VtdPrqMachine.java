@@ -43,16 +43,23 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
 
   private final Set<Finding> tolerated;
   private final String name;
+  /** Whether fail-nth may hit the main loop's fault fd reads (not in the strict variants). */
+  private final boolean loopFaults;
 
   /** The property as the suite runs it: every known finding tolerated. */
   public VtdPrqMachine() {
-    this("vtd-prq", EnumSet.allOf(Finding.class));
+    this("vtd-prq", EnumSet.allOf(Finding.class), true);
   }
 
   /** A variant: {@code tolerated} are the findings it does not report. */
   public VtdPrqMachine(String name, Set<Finding> tolerated) {
+    this(name, tolerated, false);
+  }
+
+  private VtdPrqMachine(String name, Set<Finding> tolerated, boolean loopFaults) {
     this.name = name;
     this.tolerated = tolerated;
+    this.loopFaults = loopFaults;
   }
 
   @Override
@@ -92,6 +99,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           .anyMatch(l -> l.startsWith("Detaching from HWPT failed: "));
       VtdReports.check(w, err.subList(w.stderrSeen, err.size()));
       VtdData.check(w);
+      VtdFds.check(w);
       w.stderrSeen = err.size();
       return label;
     });
@@ -182,13 +190,13 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
               + (dispatch ? ", then the main loop runs" : ""), x -> {
                 String r = triggerIopf(x, pasid, grpid, perm, addr);
                 if (dispatch) {
-                  x.accel.mainLoopDispatch();
+                  dispatch(x);
                 }
                 return r;
               }, dispatch ? Deliveries::drained : (x, out) -> out);
         }),
         Acts.type("main-loop", 4, w -> true, (w, c) -> act("main loop dispatch",
-            x -> x.accel.mainLoopDispatch() == 0 ? "idle" : "read", Deliveries::drained)),
+            x -> dispatch(x) == 0 ? "idle" : "read", Deliveries::drained)),
         Acts.type("guest-page-response", 4, w -> !w.guest.pageRequests().isEmpty(), (w, c) -> {
           int n = w.guest.pageRequests().size();
           int idx = (int) (n - 1 - c.below(n));
@@ -232,7 +240,31 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         Acts.type("pasid-cache-reset", 1, w -> true, (w, c) -> act("PASID cache reset", x -> {
           x.accel.vtdAccelPasidCacheReset();
           return "ok";
-        })));
+        })),
+        // last, and off in the strict variants, so that their pinned programs stay the same
+        Acts.type("fail-nth-main-loop", 2,
+            w -> loopFaults && w.kernel.faults.values().stream().anyMatch(q -> !q.deliver.isEmpty()), (w, c) -> {
+          int n = 1 + (int) c.below(3);
+          return act("fail-nth " + n + ": main loop dispatch", x -> {
+            x.tap.failNth(n);
+            dispatch(x);
+            long remaining = x.tap.failNthRemaining();
+            x.tap.failNth(0);
+            return remaining == 0 ? "fired" : "not fired";
+          });
+        }));
+  }
+
+  /** One main-loop pass; the handlers it says it ran must be the fault fd reads it made. */
+  private static int dispatch(VtdWorld w) {
+    int from = w.rec.calls().size();
+    int ran = w.accel.mainLoopDispatch();
+    int reads = VtdFds.reads(w, from);
+    if (ran != reads) {
+      w.violations.add(VtdFds.LABEL, "the main loop says it ran " + ran
+          + " read handlers, the process read " + reads + " times");
+    }
+    return ran;
   }
 
   /** "ok", or the kind of QEMU's first error report of the step (no IDs). */
@@ -334,7 +366,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
         new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
         new Invariant<>(VtdReports.LABEL, w -> w.violations.first(VtdReports.LABEL)),
-        new Invariant<>(VtdData.LABEL, w -> w.violations.first(VtdData.LABEL)));
+        new Invariant<>(VtdData.LABEL, w -> w.violations.first(VtdData.LABEL)),
+        new Invariant<>(VtdFds.LABEL, w -> w.violations.first(VtdFds.LABEL)));
   }
 
   private static String attachmentsLive(VtdWorld w) {

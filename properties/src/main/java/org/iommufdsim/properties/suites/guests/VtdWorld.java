@@ -55,6 +55,10 @@ final class VtdWorld {
   int stderrSeen;
   /** Whether QEMU's once-only fault-fd write failure report has been due. */
   boolean writeFailureReported;
+  /** Whether QEMU's once-only fault-fd read failure report has been due. */
+  boolean readFailureReported;
+  /** How many of the process's recorded calls earlier steps already checked. */
+  int recCursor;
 
   VtdWorld(Set<Finding> tolerated) {
     host = Host.create(HostConfig.defaults().withDevices(List.of(
@@ -81,6 +85,7 @@ final class VtdWorld {
         Map.of(KernelModel.key(vdev.fd, 0), parentHwpt));
     violations = new Violations(tolerated);
     traceCursor = qemu.trace().lines().size();
+    recCursor = rec.calls().size();
   }
 
   String attachKey(int pasid) {
