@@ -358,6 +358,7 @@ public final class BackendFlows implements StateMachine<World> {
         eq(true, v.hiod instanceof org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD h
             && h.devid() == v.devid && h.hwptId() == v.hwpt.hwptId && h.iommufd() == b.be,
             "the host IOMMU device is realized for the device's devid and HWPT");
+        hostIommuDeviceCaps(x, d, (org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD) v.hiod);
         KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
         eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
         eq((long) b.be.fd(), bind.inField("iommufd"), "the iommufd bound to");
@@ -399,9 +400,55 @@ public final class BackendFlows implements StateMachine<World> {
               : v.bcontainer.iovaRanges.getLast()[1];
           eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
               v.vfioDeviceGetAwBits(), "aw_bits (the bit width of the last usable IOVA)");
+          eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
+              v.hiod.getCap(org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_AW_BITS,
+                  Errp.abort()), "the host IOMMU device's AW_BITS capability");
         }
       };
     });
+  }
+
+  /** A capability QEMU's host IOMMU device does not know (it has IOMMU_TYPE and AW_BITS). */
+  private static final int UNKNOWN_CAP = 0x2a;
+
+  /**
+   * What a vIOMMU's {@code set_iommu_device} asks the realized host IOMMU device
+   * ({@code hiod_iommufd_get_cap}, {@code hiod_iommufd_get_pasid_info}): the answers must be the
+   * kernel's {@code IOMMU_GET_HW_INFO} answer of the attach and the device's configuration, and
+   * an unknown capability is refused with {@code -EINVAL} and QEMU's
+   * {@code "%s: unsupported capability %x"}.
+   */
+  private static void hostIommuDeviceCaps(World x, Dev d,
+      org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD hiod) {
+    List<KernelView.Call> infos = x.calls("IOMMU_GET_HW_INFO");
+    if (infos.isEmpty()) {
+      fail("the host IOMMU device was realized without IOMMU_GET_HW_INFO");
+    }
+    KernelView.Call hw = infos.getLast();
+    eq(true, hw.ok(), "IOMMU_GET_HW_INFO of a realized host IOMMU device");
+    eq((int) hw.field("out_data_type"), hiod.getCap(
+        org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_IOMMU_TYPE, Errp.abort()),
+        "the host IOMMU device's IOMMU_TYPE capability (GET_HW_INFO's out_data_type)");
+    Errp err = Errp.local();
+    eq(-22, hiod.getCap(UNKNOWN_CAP, err), "an unknown capability is -EINVAL");
+    eq(d.name + ": unsupported capability 2a", err.pretty(), "the unknown capability's error");
+    var info = new org.iommufdsim.backend.HostIOMMUDevicePasidInfo();
+    boolean pasid = hiod.getPasidInfo(info);
+    // (a device with PASIDs gets no PASID info either: VFIO's realize asks GET_HW_INFO for no
+    // max_pasid_log2 in the port, see the report; only the other direction is checked)
+    if (d.pasidBits == 0) {
+      eq(false, pasid, "a device without PASIDs has no PASID info");
+    }
+    if (pasid) {
+      long caps = hw.field("out_capabilities");
+      eq((caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_EXEC) != 0,
+          info.execPerm, "PASID exec permission (GET_HW_INFO's capabilities)");
+      eq((caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_PRIV) != 0,
+          info.privMod, "PASID privileged mode (GET_HW_INFO's capabilities)");
+      eq(d.pasidBits, info.maxPasidLog2, "the PASID width");
+      eq(hw.field("out_max_pasid_log2"), (long) info.maxPasidLog2,
+          "the PASID width (GET_HW_INFO's out_max_pasid_log2)");
+    }
   }
 
   /** The usable IOVA ranges: the complement of {@code reserved} in the 64-bit space. */

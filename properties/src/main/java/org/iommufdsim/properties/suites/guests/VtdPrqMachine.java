@@ -92,6 +92,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       int before = w.guest.pageRequests().size();
       String out = body.apply(w);
       w.observe();
+      w.piotlbModel.track(w);
       Deliveries.check(w, before);
       String label = post.apply(w, out);
       List<String> err = w.qemu.stderr().lines();
@@ -223,7 +224,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
                 return "ok";
               }, (x, out) -> {
                 VtdData.piotlb(x, addr, npages, ih);
-                return piotlb(x, pasid);
+                return piotlb(x, did, pasid);
               });
         }),
         Acts.type("fail-nth-sync", 2, w -> true, (w, c) -> {
@@ -242,9 +243,9 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           return "ok";
         })),
         // last, and off in the strict variants, so that their pinned programs stay the same
-        Acts.type("fail-nth-main-loop", 2,
+        Acts.type("fail-nth-main-loop", 4,
             w -> loopFaults && w.kernel.faults.values().stream().anyMatch(q -> !q.deliver.isEmpty()), (w, c) -> {
-          int n = 1 + (int) c.below(3);
+          int n = 1 + (int) c.below(2);
           return act("fail-nth " + n + ": main loop dispatch", x -> {
             x.tap.failNth(n);
             dispatch(x);
@@ -299,7 +300,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
     }
   }
 
-  private static String piotlb(VtdWorld w, int pasid) {
+  private static String piotlb(VtdWorld w, int did, int pasid) {
     Integer hwpt = w.kernel.attach.get(w.attachKey(pasid));
     int calls = 0;
     for (KernelCall c : w.kernel.stepCalls) {
@@ -321,6 +322,12 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
     }
     if (calls > 1) {
       w.violations.add(BOOKKEEPING, calls + " invalidations for one PIOTLB descriptor");
+    }
+    Integer want = w.piotlbModel.expected(w, did, pasid);
+    if (want != null && calls == 0) {
+      w.violations.add(BOOKKEEPING, "PIOTLB invalidation did " + did + " pasid " + pasid
+          + " not forwarded, while the kernel has pasid " + pasid + " on first-stage hwpt "
+          + want + " made from the guest's FST entry with did " + did);
     }
     return calls == 0 ? "none" : "forwarded";
   }

@@ -47,6 +47,8 @@ final class VtdWorld {
   /** HWPT and fault IDs (and fault fds) QEMU forgot while attached (reference §7). */
   final java.util.Set<Integer> forgotten = new java.util.TreeSet<>();
   final java.util.Set<Integer> forgottenFds = new java.util.TreeSet<>();
+  /** Which PIOTLB invalidations the kernel must see (from the attaches it accepted). */
+  final VtdPiotlb piotlbModel = new VtdPiotlb();
   /** Whether QEMU reported a failed detach in the last step. */
   boolean detachFailed;
   private int traceCursor;

@@ -1,0 +1,62 @@
+package org.iommufdsim.properties.suites.guests;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.iommufdsim.backend.intel.GuestVtd;
+
+/**
+ * Which PIOTLB invalidations must reach the kernel (VT-d): a guest invalidation for DID d and
+ * PASID p is forwarded when the kernel has p attached to a first-stage HWPT that QEMU made from
+ * a guest FST entry with DID d. The DID comes from the guest's PASID table at the step whose
+ * attach the kernel accepted; a PASID whose last attach or detach the kernel refused, or that
+ * was not attached anew in a step with a refused call or an error report, is left out (what
+ * QEMU caches then is a known finding's business).
+ */
+final class VtdPiotlb {
+  /** PASID -> DID of the guest's FST entry behind the kernel's current first-stage attach. */
+  private final Map<Integer, Integer> fsDid = new TreeMap<>();
+  private final Set<Integer> uncertain = new TreeSet<>();
+
+  /** After a step: the attaches and detaches the kernel answered in it. */
+  void track(VtdWorld w) {
+    // a step with a refused call or an error report may have left QEMU caching an entry it
+    // could not attach (it stores the guest's entry first): only a new attach is certain then
+    boolean troubled = w.kernel.stepCalls.stream().anyMatch(c -> !c.ok())
+        || w.qemu.stderr().lines().size() > w.stderrSeen;
+    if (troubled) {
+      uncertain.addAll(fsDid.keySet());
+    }
+    for (KernelCall c : w.kernel.stepCalls) {
+      boolean attach = c.isIoctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+      if (!attach && !c.isIoctl("VFIO_DEVICE_DETACH_IOMMUFD_PT")) {
+        continue;
+      }
+      int pasid = (c.in("flags") & 1) != 0 ? (int) c.in("pasid") : 0;
+      if (!c.ok()) {
+        uncertain.add(pasid);
+        continue;
+      }
+      uncertain.remove(pasid);
+      GuestVtd.PasidEntry e = w.guest.pasidTable().get(pasid);
+      if (attach && c.in("pt_id") != w.parentHwpt && e != null
+          && e.pgtt() == GuestVtd.VTD_SM_PASID_ENTRY_FST) {
+        fsDid.put(pasid, e.did());
+      } else {
+        fsDid.remove(pasid);
+      }
+    }
+  }
+
+  /** The first-stage HWPT an invalidation of (did, pasid) must go to, or null for none. */
+  Integer expected(VtdWorld w, int did, int pasid) {
+    Integer hwpt = w.kernel.attach.get(w.attachKey(pasid));
+    if (hwpt == null || hwpt == w.parentHwpt || uncertain.contains(pasid)
+        || w.kernel.undone.contains(w.attachKey(pasid)) || w.forgotten.contains(hwpt)) {
+      return null;
+    }
+    Integer d = fsDid.get(pasid);
+    return d != null && d == did ? hwpt : null;
+  }
+}
