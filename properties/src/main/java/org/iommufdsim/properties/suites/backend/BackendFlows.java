@@ -166,7 +166,9 @@ public final class BackendFlows implements StateMachine<World> {
         type("cpr_save_load", 1, w -> w.bes.stream().anyMatch(b -> b.be.users() > 0),
             this::cprSaveLoad),
         type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
-            && w.owned.rawIoas.isEmpty(), this::cprInheritConnect));
+            && w.owned.rawIoas.isEmpty(), this::cprInheritConnect),
+        // last, and off in the strict variants, so that their pinned programs stay the same
+        type("set_fd", 1, w -> mode.strict().isEmpty(), this::setFd));
   }
 
   private static boolean canDisconnect(Be b) {
@@ -403,6 +405,75 @@ public final class BackendFlows implements StateMachine<World> {
           eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
               v.hiod.getCap(org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_AW_BITS,
                   Errp.abort()), "the host IOMMU device's AW_BITS capability");
+        }
+      };
+    });
+  }
+
+  /**
+   * The {@code fd} property of a new iommufd object, as the management passes it: a number
+   * ({@code qemu_parse_fd}: what strtol takes whole, in [0, INT_MAX]) or, from the monitor, a
+   * name given earlier with {@code getfd}. QEMU takes the fd (passed, so not owned) and traces
+   * {@code "pre-opened /dev/iommu fd=%d"}, or fails with
+   * {@code "Could not parse remote object fd %s:"} before the monitor's or the parser's error.
+   */
+  private StateMachine.Action<World> setFd(World w, Choices c) {
+    int form = (int) c.below(8);
+    return new Flow("set_fd form " + form, 0, x -> {
+      int fd = (int) x.sys.open("/dev/iommu").value();
+      String name = "mgmt" + fd;
+      boolean inMonitor = form == 1 || form == 2;
+      String str;
+      String error;
+      switch (form) {
+        case 0 -> { str = Integer.toString(fd); error = null; }
+        case 1 -> {
+          x.qemu.monitor().getfd(name, fd);
+          str = name;
+          error = null;
+        }
+        case 2 -> {
+          str = name + "x";
+          error = "File descriptor named '" + str + "' has not been found";
+        }
+        case 3 -> {
+          x.qemu.monitor().getfd(name, fd);
+          str = name; // on the command line a name is no number
+          error = "Invalid file descriptor number '" + str + "'";
+        }
+        case 4 -> { str = "+" + fd; error = null; }
+        case 5 -> { str = fd + "x"; error = "Invalid file descriptor number '" + str + "'"; }
+        case 6 -> { str = "-" + fd; error = "Invalid file descriptor number '" + str + "'"; }
+        default -> { str = "2147483648"; error = "Invalid file descriptor number '" + str + "'"; }
+      }
+      org.iommufdsim.backend.IOMMUFDBackend be =
+          new org.iommufdsim.backend.IOMMUFDBackend(x.qemu, "iommufd-set-fd");
+      Errp err = Errp.local();
+      x.qemu.monitor().setCurrent(inMonitor);
+      try {
+        be.iommufdBackendSetFd(str, err);
+      } finally {
+        x.qemu.monitor().setCurrent(false);
+      }
+      int got = be.fd();
+      boolean owned = be.owned();
+      x.sys.close(fd);
+      x.outcome = error == null ? "taken" : "refused";
+      x.check = () -> {
+        List<String> traced = x.stepTrace.stream()
+            .filter(l -> l.startsWith("iommu_backend_set_fd ")).toList();
+        if (error == null) {
+          eq(false, err.isSet(), "set_fd " + str + " succeeded");
+          eq(fd, got, "the fd taken from " + str);
+          eq(false, owned, "a passed fd is not owned");
+          eq(List.of("iommu_backend_set_fd pre-opened /dev/iommu fd=" + fd), traced,
+              "set_fd traced");
+        } else {
+          eq("Could not parse remote object fd " + str + ":" + error, err.pretty(),
+              "the error of set_fd " + str);
+          eq(-1, got, "no fd taken from " + str);
+          eq(true, owned, "the object still owns (opens) its fd");
+          eq(List.of(), traced, "a refused set_fd is not traced");
         }
       };
     });

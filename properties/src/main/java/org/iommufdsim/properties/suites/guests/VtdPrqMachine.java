@@ -39,6 +39,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
   static final String ANSWER = "guest answer reaches its own group";
   static final String LEAK = "no leaked object after a failed flow";
   static final String TEARDOWN = "teardown leaves the kernel as it started";
+  static final String HOST_CAPS = "the host IOMMU device reports the kernel's capabilities";
   static final int PASIDS = 3;
 
   private final Set<Finding> tolerated;
@@ -389,7 +390,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
 
   @Override
   public List<Invariant<VtdWorld>> finalChecks() {
-    return List.of(new Invariant<>(TEARDOWN, w -> {
+    return List.of(new Invariant<>(HOST_CAPS, VtdPrqMachine::hostCaps),
+        new Invariant<>(TEARDOWN, w -> {
       for (int p : new TreeSet<>(w.guest.pasidTable().keySet())) {
         w.guest.clearPasidEntry(p);
       }
@@ -416,6 +418,34 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       }
       return r;
     }));
+  }
+
+  /**
+   * What VT-d's {@code vtd_check_hiod} asks the realized host IOMMU device: its IOMMU type and
+   * PASID capabilities are the kernel's GET_HW_INFO answer to the realize (the device's 20
+   * PASID bits, the PASID exec/priv capability bits).
+   */
+  private static String hostCaps(VtdWorld w) {
+    KernelCall k = w.hwInfo;
+    if (k == null || !k.ok()) {
+      return "no successful IOMMU_GET_HW_INFO in the realize: " + k;
+    }
+    var hiod = w.vtdHiod.hiod;
+    int type = hiod.getCap(org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_IOMMU_TYPE,
+        org.iommufdsim.backend.qemu.Errp.abort());
+    if (type != (int) k.out("out_data_type")) {
+      return "IOMMU_TYPE " + type + ", the kernel answered " + k.line();
+    }
+    var info = new org.iommufdsim.backend.HostIOMMUDevicePasidInfo();
+    long caps = k.out("out_capabilities");
+    boolean exec = (caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_EXEC) != 0;
+    boolean priv = (caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_PRIV) != 0;
+    if (!hiod.getPasidInfo(info) || info.maxPasidLog2 != k.out("out_max_pasid_log2")
+        || info.maxPasidLog2 != 20 || info.execPerm != exec || info.privMod != priv) {
+      return "PASID info exec=" + info.execPerm + " priv=" + info.privMod + " width="
+          + info.maxPasidLog2 + ", the kernel answered " + k.line();
+    }
+    return null;
   }
 
   /** The object IDs and kinds and the fd table of a state dump (no counts, no ranges). */

@@ -38,6 +38,8 @@ final class VtdWorld {
   final VTDHostIOMMUDevice vtdHiod;
   final int parentHwpt;
   final String initialDump;
+  /** The kernel's IOMMU_GET_HW_INFO answer to the realize of the host IOMMU device. */
+  final KernelCall hwInfo;
   final KernelModel kernel;
   final Violations violations;
   /** For each guest page request (by index), the kernel group it came from. */
@@ -83,6 +85,14 @@ final class VtdWorld {
     vtdHiod = accel.addHostIommuDevice(DEVFN, hiod);
     parentHwpt = hiod.hwptId();
     initialDump = host.stateDump();
+    KernelCall info = null;
+    for (String l : host.trace()) {
+      KernelCall k = KernelCall.parse(l);
+      if (k != null && k.isIoctl("IOMMU_GET_HW_INFO")) {
+        info = k;
+      }
+    }
+    hwInfo = info;
     kernel = new KernelModel(host, Map.of(vdev.devid, vdev.fd), tap,
         Map.of(KernelModel.key(vdev.fd, 0), parentHwpt));
     violations = new Violations(tolerated);
