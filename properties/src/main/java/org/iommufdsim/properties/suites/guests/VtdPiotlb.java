@@ -27,6 +27,9 @@ final class VtdPiotlb {
         || w.qemu.stderr().lines().size() > w.stderrSeen;
     if (troubled) {
       uncertain.addAll(fsDid.keySet());
+      for (int p = 0; p < VtdPrqMachine.PASIDS + 1; p++) {
+        uncertain.add(p);
+      }
     }
     for (KernelCall c : w.kernel.stepCalls) {
       boolean attach = c.isIoctl("VFIO_DEVICE_ATTACH_IOMMUFD_PT");
@@ -47,6 +50,41 @@ final class VtdPiotlb {
         fsDid.remove(pasid);
       }
     }
+  }
+
+  /**
+   * After a PASID-cache sync (QEMU's {@code vtd_accel_pasid_cache_sync}: the invalidation
+   * selects by DID, and by PASID for a PASID-selective one; the replay covers the PASIDs below
+   * {@code 1 << pasid bits} of the guest's context, or the one PASID), every selected PASID
+   * whose guest entry is first-stage must be attached in the kernel to a first-stage HWPT and
+   * every pass-through one to the nesting parent. PASIDs with trouble behind them are left out.
+   * Null, or what is wrong.
+   */
+  String syncRealized(VtdWorld w, org.iommufdsim.backend.intel.IntelIommuAccel.PasidCacheInvType t,
+      int did, int pasid) {
+    var psi = org.iommufdsim.backend.intel.IntelIommuAccel.PasidCacheInvType.PASID_SI;
+    var global = org.iommufdsim.backend.intel.IntelIommuAccel.PasidCacheInvType.GLOBAL;
+    for (var en : w.guest.pasidTable().entrySet()) {
+      int p = en.getKey();
+      GuestVtd.PasidEntry e = en.getValue();
+      boolean selected = t == psi ? p == pasid : (long) p < (1L << w.guest.pasidBits);
+      if (!selected || t != global && e.did() != did || uncertain.contains(p)) {
+        continue;
+      }
+      Integer hwpt = w.kernel.attach.get(w.attachKey(p));
+      if (e.pgtt() == GuestVtd.VTD_SM_PASID_ENTRY_FST
+          && (hwpt == null || hwpt == w.parentHwpt)) {
+        return "after a " + t + " sync (did " + did + ", pasid " + pasid + ") the guest's FST"
+            + " entry of pasid " + p + " is not on a first-stage hwpt in the kernel: " + hwpt;
+      }
+      if (e.pgtt() == GuestVtd.VTD_SM_PASID_ENTRY_PT
+          && (hwpt == null || hwpt != w.parentHwpt)) {
+        return "after a " + t + " sync (did " + did + ", pasid " + pasid + ") the guest's"
+            + " pass-through entry of pasid " + p + " is not on the nesting parent "
+            + w.parentHwpt + " in the kernel: " + hwpt;
+      }
+    }
+    return null;
   }
 
   /** The first-stage HWPT an invalidation of (did, pasid) must go to, or null for none. */

@@ -146,7 +146,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
                 x.guest.setPasidEntry(pasid, e);
                 x.accel.vtdAccelPasidCacheSync(PasidCacheInvType.PASID_SI, e.did(), pasid);
                 return outcome(x);
-              });
+              }, (x, out) -> realized(x, PasidCacheInvType.PASID_SI, e.did(), pasid, out));
         }),
         Acts.type("clear-pasid-entry", 2, w -> !w.guest.pasidTable().isEmpty(), (w, c) -> {
           List<Integer> ps = new ArrayList<>(w.guest.pasidTable().keySet());
@@ -163,7 +163,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           return act("PASID cache sync " + t + " did " + did + " pasid " + pasid, x -> {
             x.accel.vtdAccelPasidCacheSync(t, did, pasid);
             return outcome(x);
-          });
+          }, (x, out) -> realized(x, t, did, pasid, out));
         }),
         Acts.type("guest-switches", 1, w -> true, (w, c) -> {
           boolean svm = c.below(4) != 0;
@@ -255,6 +255,16 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
             return remaining == 0 ? "fired" : "not fired";
           });
         }));
+  }
+
+  /** After a sync: the kernel holds what the guest's selected entries ask for. */
+  private static String realized(VtdWorld w, PasidCacheInvType t, int did, int pasid,
+      String out) {
+    String p = w.piotlbModel.syncRealized(w, t, did, pasid);
+    if (p != null) {
+      w.violations.add(BOOKKEEPING, p);
+    }
+    return out;
   }
 
   /** One main-loop pass; the handlers it says it ran must be the fault fd reads it made. */
@@ -444,6 +454,16 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         || info.maxPasidLog2 != 20 || info.execPerm != exec || info.privMod != priv) {
       return "PASID info exec=" + info.execPerm + " priv=" + info.privMod + " width="
           + info.maxPasidLog2 + ", the kernel answered " + k.line();
+    }
+    // struct iommu_hw_info_vtd starts with its flags, as the kernel wrote them for the realize;
+    // with ERRATA_772415_SPR17 a nesting parent cannot map read-only, so VFIO must bypass
+    // read-only sections (vtd_get_host_iommu_quirks -> bcontainer->bypass_ro)
+    long vtdFlags = w.qemu.libc().memory().load32(hiod.caps().vendorCaps) & 0xffffffffL;
+    boolean errata =
+        (vtdFlags & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17) != 0;
+    if (w.vdev.bcontainer == null || w.vdev.bcontainer.bypassRo != errata) {
+      return "VT-d hw_info flags 0x" + Long.toHexString(vtdFlags) + " but the container's"
+          + " bypass_ro is " + (w.vdev.bcontainer == null ? "absent" : w.vdev.bcontainer.bypassRo);
     }
     return null;
   }
