@@ -166,7 +166,9 @@ public final class BackendFlows implements StateMachine<World> {
         type("cpr_save_load", 1, w -> w.bes.stream().anyMatch(b -> b.be.users() > 0),
             this::cprSaveLoad),
         type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
-            && w.owned.rawIoas.isEmpty(), this::cprInheritConnect));
+            && w.owned.rawIoas.isEmpty(), this::cprInheritConnect),
+        // last, and off in the strict variants, so that their pinned programs stay the same
+        type("set_fd", 1, w -> mode.strict().isEmpty(), this::setFd));
   }
 
   private static boolean canDisconnect(Be b) {
@@ -358,6 +360,7 @@ public final class BackendFlows implements StateMachine<World> {
         eq(true, v.hiod instanceof org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD h
             && h.devid() == v.devid && h.hwptId() == v.hwpt.hwptId && h.iommufd() == b.be,
             "the host IOMMU device is realized for the device's devid and HWPT");
+        hostIommuDeviceCaps(x, d, (org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD) v.hiod);
         KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
         eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
         eq((long) b.be.fd(), bind.inField("iommufd"), "the iommufd bound to");
@@ -399,9 +402,124 @@ public final class BackendFlows implements StateMachine<World> {
               : v.bcontainer.iovaRanges.getLast()[1];
           eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
               v.vfioDeviceGetAwBits(), "aw_bits (the bit width of the last usable IOVA)");
+          eq(lastIova == -1 ? 64 : 64 - Long.numberOfLeadingZeros(lastIova),
+              v.hiod.getCap(org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_AW_BITS,
+                  Errp.abort()), "the host IOMMU device's AW_BITS capability");
         }
       };
     });
+  }
+
+  /**
+   * The {@code fd} property of a new iommufd object, as the management passes it: a number
+   * ({@code qemu_parse_fd}: what strtol takes whole, in [0, INT_MAX]) or, from the monitor, a
+   * name given earlier with {@code getfd}. QEMU takes the fd (passed, so not owned) and traces
+   * {@code "pre-opened /dev/iommu fd=%d"}, or fails with
+   * {@code "Could not parse remote object fd %s:"} before the monitor's or the parser's error.
+   */
+  private StateMachine.Action<World> setFd(World w, Choices c) {
+    int form = (int) c.below(8);
+    return new Flow("set_fd form " + form, 0, x -> {
+      int fd = (int) x.sys.open("/dev/iommu").value();
+      String name = "mgmt" + fd;
+      boolean inMonitor = form == 1 || form == 2;
+      String str;
+      String error;
+      switch (form) {
+        case 0 -> { str = Integer.toString(fd); error = null; }
+        case 1 -> {
+          x.qemu.monitor().getfd(name, fd);
+          str = name;
+          error = null;
+        }
+        case 2 -> {
+          str = name + "x";
+          error = "File descriptor named '" + str + "' has not been found";
+        }
+        case 3 -> {
+          x.qemu.monitor().getfd(name, fd);
+          str = name; // on the command line a name is no number
+          error = "Invalid file descriptor number '" + str + "'";
+        }
+        case 4 -> { str = "+" + fd; error = null; }
+        case 5 -> { str = fd + "x"; error = "Invalid file descriptor number '" + str + "'"; }
+        case 6 -> { str = "-" + fd; error = "Invalid file descriptor number '" + str + "'"; }
+        default -> { str = "2147483648"; error = "Invalid file descriptor number '" + str + "'"; }
+      }
+      org.iommufdsim.backend.IOMMUFDBackend be =
+          new org.iommufdsim.backend.IOMMUFDBackend(x.qemu, "iommufd-set-fd");
+      Errp err = Errp.local();
+      x.qemu.monitor().setCurrent(inMonitor);
+      try {
+        be.iommufdBackendSetFd(str, err);
+      } finally {
+        x.qemu.monitor().setCurrent(false);
+      }
+      int got = be.fd();
+      boolean owned = be.owned();
+      x.sys.close(fd);
+      x.outcome = error == null ? "taken" : "refused";
+      x.check = () -> {
+        List<String> traced = x.stepTrace.stream()
+            .filter(l -> l.startsWith("iommu_backend_set_fd ")).toList();
+        if (error == null) {
+          eq(false, err.isSet(), "set_fd " + str + " succeeded");
+          eq(fd, got, "the fd taken from " + str);
+          eq(false, owned, "a passed fd is not owned");
+          eq(List.of("iommu_backend_set_fd pre-opened /dev/iommu fd=" + fd), traced,
+              "set_fd traced");
+        } else {
+          eq("Could not parse remote object fd " + str + ":" + error, err.pretty(),
+              "the error of set_fd " + str);
+          eq(-1, got, "no fd taken from " + str);
+          eq(true, owned, "the object still owns (opens) its fd");
+          eq(List.of(), traced, "a refused set_fd is not traced");
+        }
+      };
+    });
+  }
+
+  /** A capability QEMU's host IOMMU device does not know (it has IOMMU_TYPE and AW_BITS). */
+  private static final int UNKNOWN_CAP = 0x2a;
+
+  /**
+   * What a vIOMMU's {@code set_iommu_device} asks the realized host IOMMU device
+   * ({@code hiod_iommufd_get_cap}, {@code hiod_iommufd_get_pasid_info}): the answers must be the
+   * kernel's {@code IOMMU_GET_HW_INFO} answer of the attach and the device's configuration, and
+   * an unknown capability is refused with {@code -EINVAL} and QEMU's
+   * {@code "%s: unsupported capability %x"}.
+   */
+  private static void hostIommuDeviceCaps(World x, Dev d,
+      org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD hiod) {
+    List<KernelView.Call> infos = x.calls("IOMMU_GET_HW_INFO");
+    if (infos.isEmpty()) {
+      fail("the host IOMMU device was realized without IOMMU_GET_HW_INFO");
+    }
+    KernelView.Call hw = infos.getLast();
+    eq(true, hw.ok(), "IOMMU_GET_HW_INFO of a realized host IOMMU device");
+    eq((int) hw.field("out_data_type"), hiod.getCap(
+        org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_IOMMU_TYPE, Errp.abort()),
+        "the host IOMMU device's IOMMU_TYPE capability (GET_HW_INFO's out_data_type)");
+    Errp err = Errp.local();
+    eq(-22, hiod.getCap(UNKNOWN_CAP, err), "an unknown capability is -EINVAL");
+    eq(d.name + ": unsupported capability 2a", err.pretty(), "the unknown capability's error");
+    var info = new org.iommufdsim.backend.HostIOMMUDevicePasidInfo();
+    boolean pasid = hiod.getPasidInfo(info);
+    // (a device with PASIDs gets no PASID info either: VFIO's realize asks GET_HW_INFO for no
+    // max_pasid_log2 in the port, see the report; only the other direction is checked)
+    if (d.pasidBits == 0) {
+      eq(false, pasid, "a device without PASIDs has no PASID info");
+    }
+    if (pasid) {
+      long caps = hw.field("out_capabilities");
+      eq((caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_EXEC) != 0,
+          info.execPerm, "PASID exec permission (GET_HW_INFO's capabilities)");
+      eq((caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_PRIV) != 0,
+          info.privMod, "PASID privileged mode (GET_HW_INFO's capabilities)");
+      eq(d.pasidBits, info.maxPasidLog2, "the PASID width");
+      eq(hw.field("out_max_pasid_log2"), (long) info.maxPasidLog2,
+          "the PASID width (GET_HW_INFO's out_max_pasid_log2)");
+    }
   }
 
   /** The usable IOVA ranges: the complement of {@code reserved} in the 64-bit space. */

@@ -39,20 +39,28 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
   static final String ANSWER = "guest answer reaches its own group";
   static final String LEAK = "no leaked object after a failed flow";
   static final String TEARDOWN = "teardown leaves the kernel as it started";
+  static final String HOST_CAPS = "the host IOMMU device reports the kernel's capabilities";
   static final int PASIDS = 3;
 
   private final Set<Finding> tolerated;
   private final String name;
+  /** Whether fail-nth may hit the main loop's fault fd reads (not in the strict variants). */
+  private final boolean loopFaults;
 
   /** The property as the suite runs it: every known finding tolerated. */
   public VtdPrqMachine() {
-    this("vtd-prq", EnumSet.allOf(Finding.class));
+    this("vtd-prq", EnumSet.allOf(Finding.class), true);
   }
 
   /** A variant: {@code tolerated} are the findings it does not report. */
   public VtdPrqMachine(String name, Set<Finding> tolerated) {
+    this(name, tolerated, false);
+  }
+
+  private VtdPrqMachine(String name, Set<Finding> tolerated, boolean loopFaults) {
     this.name = name;
     this.tolerated = tolerated;
+    this.loopFaults = loopFaults;
   }
 
   @Override
@@ -85,6 +93,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       int before = w.guest.pageRequests().size();
       String out = body.apply(w);
       w.observe();
+      w.piotlbModel.track(w);
       Deliveries.check(w, before);
       String label = post.apply(w, out);
       List<String> err = w.qemu.stderr().lines();
@@ -92,6 +101,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           .anyMatch(l -> l.startsWith("Detaching from HWPT failed: "));
       VtdReports.check(w, err.subList(w.stderrSeen, err.size()));
       VtdData.check(w);
+      VtdFds.check(w);
       w.stderrSeen = err.size();
       return label;
     });
@@ -136,7 +146,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
                 x.guest.setPasidEntry(pasid, e);
                 x.accel.vtdAccelPasidCacheSync(PasidCacheInvType.PASID_SI, e.did(), pasid);
                 return outcome(x);
-              });
+              }, (x, out) -> realized(x, PasidCacheInvType.PASID_SI, e.did(), pasid, out));
         }),
         Acts.type("clear-pasid-entry", 2, w -> !w.guest.pasidTable().isEmpty(), (w, c) -> {
           List<Integer> ps = new ArrayList<>(w.guest.pasidTable().keySet());
@@ -153,7 +163,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
           return act("PASID cache sync " + t + " did " + did + " pasid " + pasid, x -> {
             x.accel.vtdAccelPasidCacheSync(t, did, pasid);
             return outcome(x);
-          });
+          }, (x, out) -> realized(x, t, did, pasid, out));
         }),
         Acts.type("guest-switches", 1, w -> true, (w, c) -> {
           boolean svm = c.below(4) != 0;
@@ -182,13 +192,13 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
               + (dispatch ? ", then the main loop runs" : ""), x -> {
                 String r = triggerIopf(x, pasid, grpid, perm, addr);
                 if (dispatch) {
-                  x.accel.mainLoopDispatch();
+                  dispatch(x);
                 }
                 return r;
               }, dispatch ? Deliveries::drained : (x, out) -> out);
         }),
         Acts.type("main-loop", 4, w -> true, (w, c) -> act("main loop dispatch",
-            x -> x.accel.mainLoopDispatch() == 0 ? "idle" : "read", Deliveries::drained)),
+            x -> dispatch(x) == 0 ? "idle" : "read", Deliveries::drained)),
         Acts.type("guest-page-response", 4, w -> !w.guest.pageRequests().isEmpty(), (w, c) -> {
           int n = w.guest.pageRequests().size();
           int idx = (int) (n - 1 - c.below(n));
@@ -215,7 +225,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
                 return "ok";
               }, (x, out) -> {
                 VtdData.piotlb(x, addr, npages, ih);
-                return piotlb(x, pasid);
+                return piotlb(x, did, pasid);
               });
         }),
         Acts.type("fail-nth-sync", 2, w -> true, (w, c) -> {
@@ -232,7 +242,41 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         Acts.type("pasid-cache-reset", 1, w -> true, (w, c) -> act("PASID cache reset", x -> {
           x.accel.vtdAccelPasidCacheReset();
           return "ok";
-        })));
+        })),
+        // last, and off in the strict variants, so that their pinned programs stay the same
+        Acts.type("fail-nth-main-loop", 4,
+            w -> loopFaults && w.kernel.faults.values().stream().anyMatch(q -> !q.deliver.isEmpty()), (w, c) -> {
+          int n = 1 + (int) c.below(2);
+          return act("fail-nth " + n + ": main loop dispatch", x -> {
+            x.tap.failNth(n);
+            dispatch(x);
+            long remaining = x.tap.failNthRemaining();
+            x.tap.failNth(0);
+            return remaining == 0 ? "fired" : "not fired";
+          });
+        }));
+  }
+
+  /** After a sync: the kernel holds what the guest's selected entries ask for. */
+  private static String realized(VtdWorld w, PasidCacheInvType t, int did, int pasid,
+      String out) {
+    String p = w.piotlbModel.syncRealized(w, t, did, pasid);
+    if (p != null) {
+      w.violations.add(BOOKKEEPING, p);
+    }
+    return out;
+  }
+
+  /** One main-loop pass; the handlers it says it ran must be the fault fd reads it made. */
+  private static int dispatch(VtdWorld w) {
+    int from = w.rec.calls().size();
+    int ran = w.accel.mainLoopDispatch();
+    int reads = VtdFds.reads(w, from);
+    if (ran != reads) {
+      w.violations.add(VtdFds.LABEL, "the main loop says it ran " + ran
+          + " read handlers, the process read " + reads + " times");
+    }
+    return ran;
   }
 
   /** "ok", or the kind of QEMU's first error report of the step (no IDs). */
@@ -267,7 +311,7 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
     }
   }
 
-  private static String piotlb(VtdWorld w, int pasid) {
+  private static String piotlb(VtdWorld w, int did, int pasid) {
     Integer hwpt = w.kernel.attach.get(w.attachKey(pasid));
     int calls = 0;
     for (KernelCall c : w.kernel.stepCalls) {
@@ -289,6 +333,12 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
     }
     if (calls > 1) {
       w.violations.add(BOOKKEEPING, calls + " invalidations for one PIOTLB descriptor");
+    }
+    Integer want = w.piotlbModel.expected(w, did, pasid);
+    if (want != null && calls == 0) {
+      w.violations.add(BOOKKEEPING, "PIOTLB invalidation did " + did + " pasid " + pasid
+          + " not forwarded, while the kernel has pasid " + pasid + " on first-stage hwpt "
+          + want + " made from the guest's FST entry with did " + did);
     }
     return calls == 0 ? "none" : "forwarded";
   }
@@ -334,7 +384,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
         new Invariant<>(TraceCheck.LABEL, w -> w.violations.first(TraceCheck.LABEL)),
         new Invariant<>(LEAK, w -> w.violations.first(LEAK)),
         new Invariant<>(VtdReports.LABEL, w -> w.violations.first(VtdReports.LABEL)),
-        new Invariant<>(VtdData.LABEL, w -> w.violations.first(VtdData.LABEL)));
+        new Invariant<>(VtdData.LABEL, w -> w.violations.first(VtdData.LABEL)),
+        new Invariant<>(VtdFds.LABEL, w -> w.violations.first(VtdFds.LABEL)));
   }
 
   private static String attachmentsLive(VtdWorld w) {
@@ -349,7 +400,8 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
 
   @Override
   public List<Invariant<VtdWorld>> finalChecks() {
-    return List.of(new Invariant<>(TEARDOWN, w -> {
+    return List.of(new Invariant<>(HOST_CAPS, VtdPrqMachine::hostCaps),
+        new Invariant<>(TEARDOWN, w -> {
       for (int p : new TreeSet<>(w.guest.pasidTable().keySet())) {
         w.guest.clearPasidEntry(p);
       }
@@ -376,6 +428,44 @@ public final class VtdPrqMachine implements StateMachine<VtdWorld> {
       }
       return r;
     }));
+  }
+
+  /**
+   * What VT-d's {@code vtd_check_hiod} asks the realized host IOMMU device: its IOMMU type and
+   * PASID capabilities are the kernel's GET_HW_INFO answer to the realize (the device's 20
+   * PASID bits, the PASID exec/priv capability bits).
+   */
+  private static String hostCaps(VtdWorld w) {
+    KernelCall k = w.hwInfo;
+    if (k == null || !k.ok()) {
+      return "no successful IOMMU_GET_HW_INFO in the realize: " + k;
+    }
+    var hiod = w.vtdHiod.hiod;
+    int type = hiod.getCap(org.iommufdsim.backend.HostIOMMUDevice.HOST_IOMMU_DEVICE_CAP_IOMMU_TYPE,
+        org.iommufdsim.backend.qemu.Errp.abort());
+    if (type != (int) k.out("out_data_type")) {
+      return "IOMMU_TYPE " + type + ", the kernel answered " + k.line();
+    }
+    var info = new org.iommufdsim.backend.HostIOMMUDevicePasidInfo();
+    long caps = k.out("out_capabilities");
+    boolean exec = (caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_EXEC) != 0;
+    boolean priv = (caps & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_CAP_PCI_PASID_PRIV) != 0;
+    if (!hiod.getPasidInfo(info) || info.maxPasidLog2 != k.out("out_max_pasid_log2")
+        || info.maxPasidLog2 != 20 || info.execPerm != exec || info.privMod != priv) {
+      return "PASID info exec=" + info.execPerm + " priv=" + info.privMod + " width="
+          + info.maxPasidLog2 + ", the kernel answered " + k.line();
+    }
+    // struct iommu_hw_info_vtd starts with its flags, as the kernel wrote them for the realize;
+    // with ERRATA_772415_SPR17 a nesting parent cannot map read-only, so VFIO must bypass
+    // read-only sections (vtd_get_host_iommu_quirks -> bcontainer->bypass_ro)
+    long vtdFlags = w.qemu.libc().memory().load32(hiod.caps().vendorCaps) & 0xffffffffL;
+    boolean errata =
+        (vtdFlags & org.iommufdsim.sim.uapi.IommufdUapi.IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17) != 0;
+    if (w.vdev.bcontainer == null || w.vdev.bcontainer.bypassRo != errata) {
+      return "VT-d hw_info flags 0x" + Long.toHexString(vtdFlags) + " but the container's"
+          + " bypass_ro is " + (w.vdev.bcontainer == null ? "absent" : w.vdev.bcontainer.bypassRo);
+    }
+    return null;
   }
 
   /** The object IDs and kinds and the fd table of a state dump (no counts, no ranges). */

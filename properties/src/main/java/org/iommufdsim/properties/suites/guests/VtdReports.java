@@ -42,6 +42,17 @@ final class VtdReports {
         expected.add("detach vtd0 failed: " + text);
       } else if (c.isIoctl("IOMMU_HWPT_INVALIDATE")) {
         expected.add("IOMMU_HWPT_INVALIDATE failed: total 1 entries, processed 0 entries: " + text);
+      } else if ("read".equals(c.syscall())) {
+        if (!w.readFailureReported && !c.errno().equals("EAGAIN") && !c.errno().equals("EINTR")) {
+          w.readFailureReported = true;
+          Integer fault = null;
+          for (var e : w.kernel.faults.entrySet()) {
+            if (e.getValue().fd == c.fd()) {
+              fault = e.getKey();
+            }
+          }
+          expected.add("FAULTQ(id " + fault + "): read failed (" + text + ")");
+        }
       } else if ("write".equals(c.syscall())) {
         if (!w.writeFailureReported) {
           w.writeFailureReported = true;

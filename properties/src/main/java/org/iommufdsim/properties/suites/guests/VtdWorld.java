@@ -38,6 +38,8 @@ final class VtdWorld {
   final VTDHostIOMMUDevice vtdHiod;
   final int parentHwpt;
   final String initialDump;
+  /** The kernel's IOMMU_GET_HW_INFO answer to the realize of the host IOMMU device. */
+  final KernelCall hwInfo;
   final KernelModel kernel;
   final Violations violations;
   /** For each guest page request (by index), the kernel group it came from. */
@@ -47,6 +49,8 @@ final class VtdWorld {
   /** HWPT and fault IDs (and fault fds) QEMU forgot while attached (reference §7). */
   final java.util.Set<Integer> forgotten = new java.util.TreeSet<>();
   final java.util.Set<Integer> forgottenFds = new java.util.TreeSet<>();
+  /** Which PIOTLB invalidations the kernel must see (from the attaches it accepted). */
+  final VtdPiotlb piotlbModel = new VtdPiotlb();
   /** Whether QEMU reported a failed detach in the last step. */
   boolean detachFailed;
   private int traceCursor;
@@ -55,6 +59,10 @@ final class VtdWorld {
   int stderrSeen;
   /** Whether QEMU's once-only fault-fd write failure report has been due. */
   boolean writeFailureReported;
+  /** Whether QEMU's once-only fault-fd read failure report has been due. */
+  boolean readFailureReported;
+  /** How many of the process's recorded calls earlier steps already checked. */
+  int recCursor;
 
   VtdWorld(Set<Finding> tolerated) {
     host = Host.create(HostConfig.defaults().withDevices(List.of(
@@ -77,10 +85,19 @@ final class VtdWorld {
     vtdHiod = accel.addHostIommuDevice(DEVFN, hiod);
     parentHwpt = hiod.hwptId();
     initialDump = host.stateDump();
+    KernelCall info = null;
+    for (String l : host.trace()) {
+      KernelCall k = KernelCall.parse(l);
+      if (k != null && k.isIoctl("IOMMU_GET_HW_INFO")) {
+        info = k;
+      }
+    }
+    hwInfo = info;
     kernel = new KernelModel(host, Map.of(vdev.devid, vdev.fd), tap,
         Map.of(KernelModel.key(vdev.fd, 0), parentHwpt));
     violations = new Violations(tolerated);
     traceCursor = qemu.trace().lines().size();
+    recCursor = rec.calls().size();
   }
 
   String attachKey(int pasid) {
