@@ -29,13 +29,15 @@ public final class HostIOMMUDeviceIOMMUFDVFIO extends HostIOMMUDeviceIOMMUFD {
     }
     IntRef type = new IntRef();
     LongRef hwCaps = new LongRef();
+    IntRef maxPasidLog2 = new IntRef();
     if (!vdev.iommufd.iommufdBackendGetDeviceInfo(vdev.devid, type, caps.vendorCaps,
-        HostIOMMUDeviceCaps.VENDOR_CAPS_SIZE, hwCaps, null, errp)) {
+        HostIOMMUDeviceCaps.VENDOR_CAPS_SIZE, hwCaps, maxPasidLog2, errp)) {
       return false;
     }
     name = vdev.name;
     caps.type = type.value;
     caps.hwCaps = hwCaps.value;
+    caps.maxPasidLog2 = maxPasidLog2.value;
     iommufd = vdev.iommufd;
     devid = vdev.devid;
     hwptId = vdev.hwpt.hwptId;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.iommufdsim.backend.HostIOMMUDevice;
 import org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD;
+import org.iommufdsim.backend.HostIOMMUDevicePasidInfo;
 import org.iommufdsim.backend.qemu.Errp;
 import org.iommufdsim.sim.uapi.IommufdUapi;
 import org.junit.jupiter.api.Test;
@@ -285,5 +286,18 @@ class VfioCdevAttachTest {
         "ioctl(3, VFIO_DEVICE_DETACH_IOMMUFD_PT, {argsz=0xc, flags=0, pasid=0}) = 0");
     assertThat(sim.calls()).hasSize(5);
     assertThat(sim.stderr()).isEmpty();
+  }
+
+  @Test
+  void realize_keepsTheKernelsPasidWidth_soAVIommuSeesThePasidInfo() {
+    // hiod_iommufd_vfio_realize passes &max_pasid_log2 to get_device_info and keeps it in the
+    // caps (hw/vfio/iommufd.c): dev0 has 20 PASID bits, so the generic VFIO host IOMMU device
+    // reports PASID info of that width (the port used to pass NULL and lose it; found by the
+    // backend-flows property's check against GET_HW_INFO)
+    VFIODevice d0 = attach("dev0");
+    HostIOMMUDevicePasidInfo info = new HostIOMMUDevicePasidInfo();
+    assertThat(((HostIOMMUDeviceIOMMUFD) d0.hiod).getPasidInfo(info)).isTrue();
+    assertThat(info.maxPasidLog2).isEqualTo(20);
+    VfioIommufd.iommufdCdevDetach(d0);
   }
 }
