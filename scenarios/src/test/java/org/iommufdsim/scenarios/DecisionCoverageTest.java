@@ -117,6 +117,8 @@ class DecisionCoverageTest {
           + " dirty ops (EOPNOTSUPP) before the driver"),
       Map.entry("DRIVER_SET_DIRTY_TRACKING", "the drivers' only refusal (no dirty ops) is"
           + " answered by iommufd_hwpt_set_dirty_tracking first"),
+      Map.entry("TEST_ACCESS_ATTACHED", "a selftest access is attached when created and"
+          + " detached only when its fd is closed, after which no op can name it"),
       Map.entry("VTD_SS_DEPTH", "every simulated VT-d unit's SAGAW has a depth that fits its"
           + " MGAW"),
       Map.entry("VTD_COMPAT_PAGING", "a domain of another driver is refused by the IOMMU core's"
@@ -128,14 +130,18 @@ class DecisionCoverageTest {
 
   /**
    * The ratchet: checks a scenario could reach but none makes refuse yet. Remove a check when a
-   * scenario covers it; never add one that a scenario used to cover.
+   * scenario covers it; never add one that a scenario used to cover. Two of them are left on
+   * purpose until the kernel source settles them: TEST_CACHE_MOCK (v7.0's
+   * iommufd_test_dev_check_cache does not check that the device is a mock one) and
+   * MOCK_PASID_DIRTY (the versions of mock_domain_set_dev_pasid_nop read have no dirty check);
+   * COUNT_SIZE decides read/write with a count above SSIZE_MAX where the kernel's vfs_read and
+   * vfs_write fail access_ok first (EFAULT), so no scenario should pin its EINVAL.
    */
   private static final SortedSet<String> NOT_YET_COVERED = new TreeSet<>(Set.of(
       "OPEN_FD", "EVENTQ_FD", "TEST_DMABUF_FD", "TEST_ACCESS_CREATE_FD", "COUNT_SIZE",
-      "MMAP_SIZE", "MMAP_SPACE", "FAIL_NTH_VALUE", "INSERT_OVERFLOW", "PIN_FILE", "PIN_OWNER",
+      "MMAP_SPACE", "FAIL_NTH_VALUE", "INSERT_OVERFLOW", "PIN_FILE", "PIN_OWNER",
       "PIN_USER_BACKING", "UNMAP_ACCESS", "ADD_DOMAIN_PAGE_SIZE", "DRIVER_VDEVICE_INIT",
-      "ACCESS_PIN_AREA", "FAULT_READ_COOKIE", "TEST_CACHE_MOCK", "TEST_ACCESS_ATTACHED",
-      "MOCK_PASID_DIRTY"));
+      "ACCESS_PIN_AREA", "FAULT_READ_COOKIE", "TEST_CACHE_MOCK", "MOCK_PASID_DIRTY"));
 
   /** How often a check was reached and how often it refused. */
   private static final class Count {
