@@ -21,7 +21,7 @@ final class FdSteps {
   private FdSteps() {}
 
   static Item read(Call.Read c, State st) {
-    if (!st.hasVar(c.fd()) || isEfault(c.result())) {
+    if (!st.hasVar(c.fd()) || bufferFault(c.result(), c.count())) {
       return unnamed("read(" + c.fd() + ", " + Text.literal(c.buf()) + ", "
           + Text.literal(c.count()) + ")", c);
     }
@@ -78,7 +78,7 @@ final class FdSteps {
    */
   static Item write(Call.Write c, State st) {
     Optional<CStruct> resp = Uapi.struct("iommu_hwpt_page_response");
-    if (!st.hasVar(c.fd()) || c.data() == null || isEfault(c.result()) || resp.isEmpty()) {
+    if (!st.hasVar(c.fd()) || c.data() == null || bufferFault(c.result(), c.count()) || resp.isEmpty()) {
       return unnamed("write(" + c.fd() + ", " + Text.literal(c.buf()) + ", "
           + Text.literal(c.count()) + ")", c);
     }
@@ -115,8 +115,19 @@ final class FdSteps {
     return Item.step(ScnTranscript.withOutcome(units, c.result(), pairs), Set.of());
   }
 
+  /**
+   * Top of user space on x86-64 (TASK_SIZE_MAX): a count above it fails access_ok whatever the
+   * buffer, so such an EFAULT replays with the runner's own buffer.
+   */
+  private static final long TASK_SIZE_MAX = 0x7ffffffff000L;
+
   private static boolean isEfault(SysResult r) {
     return !r.isOk() && r.errno().name().equals(EFAULT);
+  }
+
+  /** An EFAULT that came from the buffer (which a step cannot give), not from the count. */
+  private static boolean bufferFault(SysResult r, long count) {
+    return isEfault(r) && Long.compareUnsigned(count, TASK_SIZE_MAX) <= 0;
   }
 
   private static Item unnamed(String call, Call c) {

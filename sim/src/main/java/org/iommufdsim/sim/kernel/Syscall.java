@@ -127,6 +127,10 @@ public final class Syscall {
     SysResult r;
     if (f == null) {
       r = badFd(fd);
+    } else if (d().refuse(FILE_READ, !f.readable())) {
+      r = SysResult.err(Errno.EINVAL, f.describe() + " cannot be read");
+    } else if (d().refuse(RW_ACCESS_OK, !accessOk(buf, count), count)) {
+      r = SysResult.err(Errno.EFAULT, "buf + count reaches past the top of user space");
     } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
@@ -141,6 +145,10 @@ public final class Syscall {
     SysResult r;
     if (f == null) {
       r = badFd(fd);
+    } else if (d().refuse(FILE_WRITE, !f.writable())) {
+      r = SysResult.err(Errno.EINVAL, f.describe() + " cannot be written");
+    } else if (d().refuse(RW_ACCESS_OK, !accessOk(buf, count), count)) {
+      r = SysResult.err(Errno.EFAULT, "buf + count reaches past the top of user space");
     } else if (d().refuse(COUNT_SIZE, count < 0)) {
       r = SysResult.err(Errno.EINVAL, "count is larger than SSIZE_MAX");
     } else {
@@ -325,16 +333,21 @@ public final class Syscall {
     return traced(String.format("ftruncate(%d, 0x%x)", fd, length), r);
   }
 
+  /** proc_fail_nth_write: any unsigned int is taken (n is the int's 32 bits, unsigned). */
   public SysResult failNth(int n) {
     enter();
-    SysResult r;
-    if (d().refuse(FAIL_NTH_VALUE, n < 0, n)) {
-      r = SysResult.err(Errno.EINVAL, "fail-nth must not be negative");
-    } else {
-      task.setFailNth(n);
-      r = SysResult.ok();
-    }
-    return traced("write(/proc/self/task/" + task.pid() + "/fail-nth, \"" + n + "\")", r);
+    task.setFailNth(Integer.toUnsignedLong(n));
+    return traced("write(/proc/self/task/" + task.pid() + "/fail-nth, \""
+        + Integer.toUnsignedString(n) + "\")", SysResult.ok());
+  }
+
+  /**
+   * access_ok(buf, count) on x86-64: the whole range lies below TASK_SIZE_MAX (a count above
+   * SSIZE_MAX never does).
+   */
+  private static boolean accessOk(long buf, long count) {
+    long top = org.iommufdsim.sim.kernel.mm.Mm.TASK_SIZE;
+    return Long.compareUnsigned(count, top) <= 0 && Long.compareUnsigned(buf, top - count) <= 0;
   }
 
   public void exit() {

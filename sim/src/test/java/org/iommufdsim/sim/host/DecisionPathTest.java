@@ -212,7 +212,17 @@ class DecisionPathTest {
   @Test
   void readingAnIommufd_isRefusedByVfsRead() {
     assertThat(c.p.read(c.iommufd, c.alloc(8), 8).errno()).isEqualTo(Errno.EINVAL);
-    assertThat(last()).containsExactly("COUNT_SIZE ok", "FILE_READ -> EINVAL");
+    // vfs_read: an iommufd has no read op (FMODE_CAN_READ), refused before the buffer is checked
+    assertThat(last()).containsExactly("FILE_READ -> EINVAL");
+  }
+
+  @Test
+  void aCountAboveSsizeMax_isRefusedByAccessOk_beforeRwVerifyArea() {
+    // vfs_read checks access_ok(buf, count) before rw_verify_area's count < 0: EFAULT, not EINVAL
+    Cprog.Call q = c.ioctl("IOMMU_FAULT_QUEUE_ALLOC", Map.of());
+    int fd = (int) q.out("out_fault_fd");
+    assertThat(c.p.read(fd, c.alloc(8), Long.MIN_VALUE).errno()).isEqualTo(Errno.EFAULT);
+    assertThat(last()).containsExactly("FILE_READ ok", "RW_ACCESS_OK -> EFAULT");
   }
 
   @Test
@@ -306,10 +316,11 @@ class DecisionPathTest {
     b[0] = 9;  // struct iommu_hwpt_page_response: cookie 9, code 0 (SUCCESS)
     c.p.memory().store(resp, b);
     assertThat(c.p.write(fd, resp, 8).errno()).isEqualTo(Errno.EINVAL);
-    assertThat(last()).containsExactly("COUNT_SIZE ok", "FAULT_WRITE_SIZE ok",
-        "FAULT_WRITE_CODE ok", "FAULT_WRITE_COOKIE -> EINVAL");
+    assertThat(last()).containsExactly("FILE_WRITE ok", "RW_ACCESS_OK ok", "COUNT_SIZE ok",
+        "FAULT_WRITE_SIZE ok", "FAULT_WRITE_CODE ok", "FAULT_WRITE_COOKIE -> EINVAL");
     assertThat(c.p.write(fd, resp, 7).errno()).isEqualTo(Errno.ESPIPE);
-    assertThat(last()).containsExactly("COUNT_SIZE ok", "FAULT_WRITE_SIZE -> ESPIPE");
+    assertThat(last()).containsExactly("FILE_WRITE ok", "RW_ACCESS_OK ok", "COUNT_SIZE ok",
+        "FAULT_WRITE_SIZE -> ESPIPE");
   }
 
   @Test

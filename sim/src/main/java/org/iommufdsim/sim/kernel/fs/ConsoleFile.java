@@ -11,6 +11,16 @@ public final class ConsoleFile extends KFile {
   }
 
   @Override
+  public boolean readable() {
+    return true;
+  }
+
+  @Override
+  public boolean writable() {
+    return true;
+  }
+
+  @Override
   public SysResult read(Task task, long buf, long count) {
     return SysResult.ok(0);
   }

@@ -64,6 +64,19 @@ public abstract class KFile {
     return SysResult.err(Errno.ENOTTY, describe() + " has no ioctl " + Long.toHexString(request));
   }
 
+  /**
+   * Whether the file has a read op at all (FMODE_CAN_READ): vfs_read refuses a file without one
+   * (EINVAL) before it looks at the buffer.
+   */
+  public boolean readable() {
+    return false;
+  }
+
+  /** Whether the file has a write op at all (FMODE_CAN_WRITE). */
+  public boolean writable() {
+    return false;
+  }
+
   public SysResult read(Task task, long buf, long count) {
     task.kernel().decider().refuse(SysCheck.FILE_READ, true);
     return SysResult.err(Errno.EINVAL, describe() + " cannot be read");

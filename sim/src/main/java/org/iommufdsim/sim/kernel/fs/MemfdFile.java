@@ -23,6 +23,16 @@ public final class MemfdFile extends KFile {
   }
 
   @Override
+  public boolean readable() {
+    return true;
+  }
+
+  @Override
+  public boolean writable() {
+    return true;
+  }
+
+  @Override
   public SysResult read(Task task, long buf, long count) {
     long n = Math.max(0, Math.min(count, object.size() - pos));
     if (n > Integer.MAX_VALUE - 8) {

@@ -34,6 +34,16 @@ final class FaultFile extends KFile {
   }
 
   @Override
+  public boolean readable() {
+    return true;
+  }
+
+  @Override
+  public boolean writable() {
+    return true;
+  }
+
+  @Override
   public SysResult read(Task task, long buf, long count) {
     CStruct rec = iommu_hwpt_pgfault;
     long size = rec.size();

@@ -26,6 +26,11 @@ final class VeventqFile extends KFile {
   }
 
   @Override
+  public boolean readable() {
+    return true;
+  }
+
+  @Override
   public SysResult read(Task task, long buf, long count) {
     org.iommufdsim.sim.kernel.decide.Decider d = task.kernel().decider();
     if (d.refuse(org.iommufdsim.sim.kernel.decide.EventqCheck.VEVENTQ_READ_POS, pos != 0)) {
