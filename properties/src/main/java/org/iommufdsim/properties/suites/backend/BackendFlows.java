@@ -361,6 +361,15 @@ public final class BackendFlows implements StateMachine<World> {
             && h.devid() == v.devid && h.hwptId() == v.hwpt.hwptId && h.iommufd() == b.be,
             "the host IOMMU device is realized for the device's devid and HWPT");
         hostIommuDeviceCaps(x, d, (org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD) v.hiod);
+        // hiod_iommufd_vfio_realize: hiod->name is the VFIO device's name, its agent the
+        // device, its caps the kernel's GET_HW_INFO answer
+        eq(v.name, v.hiod.name(), "the host IOMMU device's name");
+        eq(true, v.hiod.agent() == v, "the host IOMMU device's agent is the VFIO device");
+        KernelView.Call info = x.calls("IOMMU_GET_HW_INFO").getLast();
+        eq(info.field("out_capabilities"), v.hiod.caps().hwCaps,
+            "the host IOMMU device's hw_caps (GET_HW_INFO's out_capabilities)");
+        eq(info.field("out_data_type"), Integer.toUnsignedLong(v.hiod.caps().type),
+            "the host IOMMU device's type (GET_HW_INFO's out_data_type)");
         KernelView.Call bind = one(x, "VFIO_DEVICE_BIND_IOMMUFD");
         eq(bind.field("out_devid"), (long) v.devid, "devid from the bind");
         eq((long) b.be.fd(), bind.inField("iommufd"), "the iommufd bound to");
