@@ -168,7 +168,9 @@ public final class BackendFlows implements StateMachine<World> {
         type("cpr_inherit_connect", 1, w -> w.owned.be.users() == 0
             && w.owned.rawIoas.isEmpty(), this::cprInheritConnect),
         // last, and off in the strict variants, so that their pinned programs stay the same
-        type("set_fd", 1, w -> mode.strict().isEmpty(), this::setFd));
+        type("set_fd", 1, w -> mode.strict().isEmpty(), this::setFd),
+        type("hiod_reattach", 1, w -> mode.strict().isEmpty() && !w.attached().isEmpty(),
+            this::hiodReattach));
   }
 
   private static boolean canDisconnect(Be b) {
@@ -1265,6 +1267,37 @@ public final class BackendFlows implements StateMachine<World> {
         if (!x.fired) {
           eq(true, ok, "get_device_info succeeded");
         }
+      };
+    });
+  }
+
+  /**
+   * What a vIOMMU does to a device it takes over and gives back: the realized host IOMMU
+   * device detaches its HWPT ({@code host_iommu_device_iommufd_detach_hwpt}, VFIO's
+   * {@code iommufd_cdev_detach_ioas_hwpt}) and attaches it again
+   * ({@code ..._attach_hwpt}). The kernel must see exactly one detach of the device's RID and
+   * one attach to the device's HWPT, and each call's result must be what QEMU returns.
+   */
+  private StateMachine.Action<World> hiodReattach(World w, Choices c) {
+    List<Dev> on = w.attached();
+    int di = w.devs.indexOf(on.get((int) c.below(on.size())));
+    return new Flow("hiod_reattach " + w.devs.get(di).name, 0, x -> {
+      Dev d = x.devs.get(di);
+      var h = (org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD) d.v.hiod;
+      int hwpt = d.v.hwpt.hwptId;
+      boolean det = h.hostIommuDeviceIommufdDetachHwpt(
+          org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD.IOMMU_NO_PASID, Errp.local());
+      boolean att = h.hostIommuDeviceIommufdAttachHwpt(
+          org.iommufdsim.backend.HostIOMMUDeviceIOMMUFD.IOMMU_NO_PASID, hwpt, Errp.local());
+      x.outcome = det && att ? "ok" : "failed";
+      x.check = () -> {
+        KernelView.Call dc = one(x, "VFIO_DEVICE_DETACH_IOMMUFD_PT");
+        eq(dc.ok(), det, "detach_hwpt succeeded iff the kernel's detach did");
+        eq(0L, dc.inField("flags"), "the RID is detached (no PASID flag)");
+        KernelView.Call ac = one(x, "VFIO_DEVICE_ATTACH_IOMMUFD_PT");
+        eq((long) hwpt, ac.inField("pt_id"), "re-attached to the device's own HWPT");
+        eq(ac.ok(), att, "attach_hwpt succeeded iff the kernel's attach did");
+        eq(true, det && att, "detach and re-attach of an attached device succeed");
       };
     });
   }
