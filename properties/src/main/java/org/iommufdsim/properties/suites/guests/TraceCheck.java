@@ -20,13 +20,20 @@ import org.iommufdsim.backend.vfio.VfioTrace;
  */
 final class TraceCheck {
   static final String LABEL = "trace lines carry the kernel's ids";
-  private static final Map<String, Pattern> KNOWN = new TreeMap<>();
 
-  static {
-    for (var events : List.of(BackendTrace.EVENTS, VfioTrace.EVENTS, VtdTrace.EVENTS,
-        SmmuTrace.EVENTS)) {
-      events.forEach((name, e) -> KNOWN.put(name, shape(e)));
+  /**
+   * Each event's shape, from QEMU's trace-events declarations (the catalogues' verbatim text)
+   * parsed at the time of the check: a line must parse with the format its declaration gives,
+   * read afresh, not with a format parsed once, when the trace tables were built.
+   */
+  private static Map<String, Pattern> known() {
+    Map<String, Pattern> known = new TreeMap<>();
+    for (String text : List.of(BackendTrace.TRACE_EVENTS, VfioTrace.TRACE_EVENTS,
+        VtdTrace.TRACE_EVENTS, SmmuTrace.TRACE_EVENTS)) {
+      text.lines().filter(l -> !l.isBlank()).map(TraceEvent::parse)
+          .forEach(e -> known.put(e.name(), shape(e)));
     }
+    return known;
   }
 
   /** A line's shape as the event's C format allows it: literal text, then each conversion. */
@@ -106,13 +113,14 @@ final class TraceCheck {
       }
     }
     ArrayDeque<KernelModel.Answer> answers = new ArrayDeque<>(stepAnswers);
+    Map<String, Pattern> known = lines.isEmpty() ? Map.of() : known();
     for (String l : lines) {
       String name = l.contains(" ") ? l.substring(0, l.indexOf(' ')) : l;
-      if (!KNOWN.containsKey(name)) {
+      if (!known.containsKey(name)) {
         v.add(LABEL, "not an event of QEMU's trace-events: " + l);
         continue;
       }
-      if (!KNOWN.get(name).matcher(l).matches()) {
+      if (!known.get(name).matcher(l).matches()) {
         v.add(LABEL, "does not parse with its format: " + l);
         continue;
       }
