@@ -1,0 +1,88 @@
+package org.iommufdsim.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * {@code ./scripts/bench}: runs the JMH benchmarks (any JMH option passes through: {@code -f 1
+ * -wi 2 -i 3}, a regex of benchmarks to run...), then the measurements JMH cannot make in its
+ * own forks (retained heap, a cold {@code check} of the conformance library), and prints the
+ * report as Markdown, also written to {@code bench/results/latest.md}. Options of its own, given
+ * first: {@code --no-extras} skips the measurements outside JMH; {@code --out FILE} writes the
+ * report elsewhere.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws IOException, RunnerException {
+    Path root = Path.of(System.getProperty("iommufdsim.root", ".")).toAbsolutePath().normalize();
+    Path out = root.resolve("bench/results/latest.md");
+    boolean extras = true;
+    List<String> jmhArgs = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--no-extras" -> extras = false;
+        case "--out" -> out = Path.of(args[++i]);
+        default -> jmhArgs.add(args[i]);
+      }
+    }
+    CommandLineOptions cl;
+    try {
+      cl = new CommandLineOptions(jmhArgs.toArray(String[]::new));
+    } catch (CommandLineOptionException e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (cl.shouldHelp()) {
+      cl.showHelp();
+      return;
+    }
+    if (cl.shouldList() || cl.shouldListWithParams()) {
+      Runner runner = new Runner(cl);
+      if (cl.shouldListWithParams()) {
+        runner.listWithParams(cl);
+      } else {
+        runner.list();
+      }
+      return;
+    }
+    if (cl.shouldListProfilers() || cl.shouldListResultFormats()) {
+      if (cl.shouldListProfilers()) {
+        cl.listProfilers();
+      } else {
+        cl.listResultFormats();
+      }
+      return;
+    }
+    OptionsBuilder options = new OptionsBuilder();
+    options.parent(cl);
+    if (cl.getIncludes().isEmpty()) {
+      options.include("org\\.iommufdsim\\.bench\\..*");
+    }
+    Path facts = Files.createTempDirectory("iommufd-sim-bench");
+    System.setProperty("iommufdsim.bench.facts", facts.toString());
+    List<String> append = new ArrayList<>(cl.getJvmArgsAppend().orElse(List.of()));
+    append.add("-Diommufdsim.root=" + root);
+    append.add("-Diommufdsim.bench.facts=" + facts);
+    options.jvmArgsAppend(append.toArray(String[]::new));
+    Collection<RunResult> results = new Runner(options.build()).run();
+    Extras.Measured measured = extras ? Extras.measure(root) : Extras.Measured.none();
+    String report = Report.render(results, measured, facts, String.join(" ", args));
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    System.out.println();
+    System.out.println(report);
+    System.out.println("(written to " + out + ")");
+  }
+}
