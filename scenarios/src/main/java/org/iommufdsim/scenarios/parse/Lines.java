@@ -1,6 +1,7 @@
 package org.iommufdsim.scenarios.parse;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.iommufdsim.scenarios.ast.Pos;
@@ -99,11 +100,14 @@ final class Lines {
     return new Physical(number, code, 0, null, !inString && code.endsWith("\\"));
   }
 
-  /** Accumulates the physical lines of one logical line. */
+  /**
+   * Accumulates the physical lines of one logical line, with each character's line and column
+   * kept in plain int arrays (this runs once per character of every file).
+   */
   private static final class Joiner {
     private final StringBuilder text = new StringBuilder();
-    private final List<Integer> lines = new ArrayList<>();
-    private final List<Integer> cols = new ArrayList<>();
+    private int[] lines = new int[128];
+    private int[] cols = new int[128];
     private Pos continuation;
 
     void append(Physical p) {
@@ -114,7 +118,7 @@ final class Lines {
             : "a line ending in '\\' must be followed by the rest of the step");
       }
       if (continuation != null) {
-        add(' ', continuation);
+        add(' ', continuation.line(), continuation.col());
       }
       String code = p.code();
       if (p.continues()) {
@@ -126,14 +130,19 @@ final class Lines {
         continuation = new Pos(p.number(), code.length() + 1);
       }
       for (int i = 0; i < code.length(); i++) {
-        add(code.charAt(i), new Pos(p.number(), i + 1));
+        add(code.charAt(i), p.number(), i + 1);
       }
     }
 
-    private void add(char c, Pos at) {
+    private void add(char c, int line, int col) {
+      int at = text.length();
+      if (at == lines.length) {
+        lines = Arrays.copyOf(lines, at * 2);
+        cols = Arrays.copyOf(cols, at * 2);
+      }
       text.append(c);
-      lines.add(at.line());
-      cols.add(at.col());
+      lines[at] = line;
+      cols[at] = col;
     }
 
     Pos continuationPos() {
@@ -141,10 +150,9 @@ final class Lines {
     }
 
     LogicalLine finish(Physical last) {
-      int[] l = lines.stream().mapToInt(Integer::intValue).toArray();
-      int[] c = cols.stream().mapToInt(Integer::intValue).toArray();
-      return new LogicalLine(text.toString(), l, c, last.number(),
-          Optional.ofNullable(last.comment()));
+      int n = text.length();
+      return new LogicalLine(text.toString(), Arrays.copyOf(lines, n), Arrays.copyOf(cols, n),
+          last.number(), Optional.ofNullable(last.comment()));
     }
   }
 

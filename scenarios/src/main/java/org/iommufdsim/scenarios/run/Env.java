@@ -102,7 +102,12 @@ final class Env {
     if (!n.isHex()) {
       return Long.parseUnsignedLong(n.text());
     }
-    String digits = n.text().substring(2).replaceFirst("^0+(?=.)", "");
+    String text = n.text();
+    int first = 2;
+    while (first < text.length() - 1 && text.charAt(first) == '0') {
+      first++; // leading zeros do not count towards the 16 digits (no regex: this is per value)
+    }
+    String digits = text.substring(first);
     if (digits.length() > 16) {
       throw bad(n.pos(), n.text() + " does not fit in 64 bits");
     }

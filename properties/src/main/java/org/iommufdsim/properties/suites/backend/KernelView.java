@@ -127,6 +127,7 @@ final class KernelView {
   private static final Pattern RANGE = Pattern.compile(
       "^    (area|reserved) 0x([0-9a-f]+)-0x([0-9a-f]+).*$");
   private static final Pattern FDS = Pattern.compile("^pid (\\d+)(?: exited)? fds(.*)$");
+  private static final Pattern ALIGN = Pattern.compile("align=(\\d+)");
 
   static Dump dump(String text) {
     List<Ctx> ctxs = new ArrayList<>();
@@ -148,7 +149,7 @@ final class KernelView {
         curIoas = -1;
         if (m.group(2).equals("IOAS")) {
           curIoas = Integer.parseInt(m.group(1));
-          Matcher a = Pattern.compile("align=(\\d+)").matcher(l);
+          Matcher a = ALIGN.matcher(l);
           cur.ioas().put(curIoas, new Ioas(a.find() ? Long.parseLong(a.group(1)) : 1,
               new ArrayList<>(), new ArrayList<>(), new boolean[1]));
         }
