@@ -17,9 +17,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * {@code ./scripts/bench}: runs the JMH benchmarks (any JMH option passes through: {@code -f 1
  * -wi 2 -i 3}, a regex of benchmarks to run...), then the measurements JMH cannot make in its
  * own forks (retained heap, a cold {@code check} of the conformance library), and prints the
- * report as Markdown, also written to {@code bench/results/latest.md}. Options of its own, given
- * first: {@code --no-extras} skips the measurements outside JMH; {@code --out FILE} writes the
- * report elsewhere.
+ * report as Markdown, also written to {@code bench/results/latest.md}. Options of its own
+ * (anywhere among JMH's): {@code --no-extras} skips the measurements outside JMH; {@code --out
+ * FILE} writes the report elsewhere; {@code --update-readme} also puts it into
+ * {@code bench/README.md}, between its {@code <!-- bench:begin -->} and
+ * {@code <!-- bench:end -->} lines.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -28,10 +30,12 @@ public final class BenchMain {
     Path root = Path.of(System.getProperty("iommufdsim.root", ".")).toAbsolutePath().normalize();
     Path out = root.resolve("bench/results/latest.md");
     boolean extras = true;
+    boolean readme = false;
     List<String> jmhArgs = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--no-extras" -> extras = false;
+        case "--update-readme" -> readme = true;
         case "--out" -> out = Path.of(args[++i]);
         default -> jmhArgs.add(args[i]);
       }
@@ -84,5 +88,23 @@ public final class BenchMain {
     System.out.println();
     System.out.println(report);
     System.out.println("(written to " + out + ")");
+    if (readme) {
+      Path file = root.resolve("bench/README.md");
+      Files.writeString(file, splice(Files.readString(file), report));
+      System.out.println("(and spliced into " + file + ")");
+    }
+  }
+
+  static final String BEGIN = "<!-- bench:begin -->";
+  static final String END = "<!-- bench:end -->";
+
+  /** {@code readme} with the text between its markers replaced by {@code report}. */
+  static String splice(String readme, String report) {
+    int b = readme.indexOf(BEGIN);
+    int e = readme.indexOf(END);
+    if (b < 0 || e < b) {
+      throw new IllegalStateException("bench/README.md has no " + BEGIN + " ... " + END);
+    }
+    return readme.substring(0, b + BEGIN.length()) + "\n" + report + readme.substring(e);
   }
 }

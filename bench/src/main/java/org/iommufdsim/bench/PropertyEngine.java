@@ -67,6 +67,27 @@ public class PropertyEngine {
     return ran;
   }
 
+  /**
+   * The engine on a cheap machine, for comparison: {@link IoasWalk} programs of 500 actions
+   * (too short to fail), each action one ioctl, every invariant checked after each. The gap
+   * to {@link #backendFlows} is what the backend suite's own flows and checks cost.
+   */
+  @State(Scope.Thread)
+  public static class Walk {
+    final IoasWalk machine = new IoasWalk();
+    long seed = 1;
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.Throughput)
+  @OutputTimeUnit(TimeUnit.SECONDS)
+  public long ioasWalk(Walk w, Actions counter) {
+    Program.Run r = Program.run(w.machine, w.seed, Choices.fresh(w.seed), 500);
+    w.seed++;
+    counter.actions += r.steps().size();
+    return r.steps().size();
+  }
+
   /** The failing run to shrink: the first seed whose failure comes after 950 to 1,100 steps. */
   @State(Scope.Benchmark)
   public static class Failure {

@@ -101,6 +101,9 @@ final class Report {
     Optional<Fig> flows = secondary("PropertyEngine.backendFlows", "actions");
     row("property engine: backend-flows actions", flows.map(f -> f.show("%,.0f") + " actions/s"),
         "≥ 50,000/s", flows.map(f -> f.score() >= 50_000));
+    Optional<Fig> walk = secondary("PropertyEngine.ioasWalk", "actions");
+    row("property engine on a one-ioctl-per-action machine (IoasWalk; for comparison)",
+        walk.map(f -> f.show("%,.0f") + " actions/s"), "-", Optional.empty());
     Optional<Fig> shrink = avg("PropertyEngine.shrinkThousandActions");
     Path shrinkFacts = facts.resolve("shrink.txt");
     String how = Files.exists(shrinkFacts) ? " (" + Files.readString(shrinkFacts).strip() + ")"
