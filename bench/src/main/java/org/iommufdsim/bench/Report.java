@@ -36,8 +36,9 @@ final class Report {
       return new Fig(r, e);
     }
 
+    /** The relative error; NaN (shown as {@code ?}) when JMH could not give one. */
     private static double rel(Fig f) {
-      return Double.isNaN(f.error) ? 0 : f.error / f.score;
+      return f.error / f.score;
     }
 
     String show(String fmt) {
@@ -94,6 +95,14 @@ final class Report {
     row("`check` on a generated " + GeneratedScenario.steps(CheckThroughput.ROUNDS)
         + "-step scenario", steps.map(f -> f.show("%,.0f") + " steps/s"), "≥ 200,000 steps/s",
         steps.map(f -> f.score() >= 200_000));
+    Optional<Fig> read = avg("Floors.readLines");
+    Optional<Fig> readRate = read.map(f -> {
+      double perSecond = GeneratedScenario.steps(CheckThroughput.ROUNDS) / (f.score() * 1e-9);
+      return new Fig(perSecond, perSecond * f.error() / f.score());
+    });
+    row("floor: reading the same file line by line, in steps/s (`check` is " + both(readRate,
+        steps).map(f -> f.show("%.0f") + "x slower").orElse("?") + ")",
+        readRate.map(f -> f.show("%,.0f") + " steps/s"), "-", Optional.empty());
     Optional<Fig> lib = avg("CheckThroughput.conformanceLibrary");
     row("`check` of the conformance library, warm JVM", lib.map(f -> show(f, 1e-6, "%.0f")
         + " ms"), "< 2 s", lib.map(f -> f.score() < 2e9));
