@@ -28,8 +28,6 @@ public enum MockCheck implements Check {
       "a nested domain made through a vIOMMU needs the device's vdevice there"),
   MOCK_PASID_1024("mock_domain_set_dev_pasid_nop", "pasid 1024 replace hook", ENOMEM,
       "the selftest's reserved PASID fails its second attach on purpose"),
-  MOCK_PASID_DIRTY("mock_domain_set_dev_pasid_nop", "dirty ops vs NO_DIRTY device", EINVAL,
-      "a dirty-tracking domain cannot take a NO_DIRTY device"),
   MOCK_HW_INFO_TYPE("mock_domain_hw_info", "in_data_type", EOPNOTSUPP,
       "the mock reports DEFAULT or SELFTEST information"),
   MOCK_INVALIDATE_TYPE("mock_domain_cache_invalidate_user", "data_type", EINVAL,
