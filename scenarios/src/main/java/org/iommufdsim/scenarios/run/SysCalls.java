@@ -118,7 +118,10 @@ final class SysCalls {
 
   private Answer poll(Args a, int fd) {
     long events = a.orElse("events", m.env, LinuxUapi.POLLIN | LinuxUapi.POLLOUT);
-    return withResult("revents", m.sys.poll(fd, toInt(a, "events", events)));
+    SysResult r = m.sys.poll(fd, toInt(a, "events", events));
+    Observed o = new Observed();
+    o.add(new Observation("revents", "revents", r.value(), 8, true, r.isOk(), "poll_events"));
+    return new Answer(r, o);
   }
 
   private Answer mmap(Args a, Builtin b) {

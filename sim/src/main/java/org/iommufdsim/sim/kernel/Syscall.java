@@ -162,14 +162,16 @@ public final class Syscall {
     KFile f = task.file(fd);
     int always = 0x0008 | 0x0010; // POLLERR | POLLHUP are reported whatever was asked
     int revents = f == null ? 0x0020 : f.poll(task, events) & (events | always);
-    return traced(String.format("poll([{fd=%d, events=0x%x}], 1, 0)", fd, events),
+    return traced(String.format("poll([{fd=%d, events=%s}], 1, 0)", fd,
+        org.iommufdsim.sim.uapi.Uapi.symbolic("poll_events", events & 0xffffL)),
         SysResult.ok(revents & 0xffff));
   }
 
   public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
     enter();
-    return traced(String.format("mmap(0x%x, 0x%x, 0x%x, 0x%x, %d, 0x%x)",
-        addr, length, prot, flags, fd, offset), doMmap(addr, length, prot, flags, fd, offset));
+    return traced(String.format("mmap(0x%x, 0x%x, %s, %s, %d, 0x%x)", addr, length,
+        org.iommufdsim.sim.uapi.Uapi.symbolic("mmap_prot", prot & 0xffffffffL),
+        org.iommufdsim.sim.uapi.Uapi.symbolic("mmap_flags", flags & 0xffffffffL), fd, offset), doMmap(addr, length, prot, flags, fd, offset));
   }
 
   private SysResult doMmap(long addr, long length, int prot, int flags, int fd, long offset) {

@@ -129,6 +129,7 @@ final class FaultFile extends KFile {
         rc = SysResult.err(Errno.EINVAL, "cookie " + cookie + " awaits no response");
         break;
       }
+      d.event(org.iommufdsim.sim.kernel.decide.Event.IOPF_RESPONDED, g, null, code, cookie);
       respond(g, (int) code);
       done += size;
     }
