@@ -55,10 +55,8 @@ class DecisionCoverageTest {
       Map.entry("RLIMIT_CAP", "the language has no directive to drop CAP_SYS_RESOURCE"),
       Map.entry("MMAP_TYPE", "the language's mmap takes no MAP_SHARED/MAP_PRIVATE flags"),
       Map.entry("MMAP_FIXED", "the language's mmap takes no MAP_FIXED"),
-      Map.entry("MMAP_PROT", "the language's mmap takes no prot"),
       Map.entry("MMAP_FILE_PRIVATE", "the language's mmap of a file is always MAP_SHARED"),
       Map.entry("IOMMUFD_MMAP_SHARED", "the language's mmap of a file is always MAP_SHARED"),
-      Map.entry("IOMMUFD_MMAP_EXEC", "the language's mmap takes no PROT_EXEC"),
       Map.entry("MEMFD_FLAGS", "the language's memfd_create takes no flags"),
       Map.entry("FCNTL_CMD", "the language has no fcntl call"),
       Map.entry("FTRUNCATE_FILE", "the language has no ftruncate call"),
@@ -71,8 +69,6 @@ class DecisionCoverageTest {
           + " maps only read-write memory"),
       Map.entry("COMPAT_COPY_OUT", "needs user memory readable but not writable; the language"
           + " maps only read-write memory"),
-      Map.entry("MOCK_VIOMMU_COPY_OUT", "needs data_uptr readable (copied in first) but not"
-          + " writable; the language maps only read-write memory"),
       // Undefined in v7.0, so no scenario pins it.
       Map.entry("TEST_CACHE_MOCK", "v7.0's iommufd_test_dev_check_cache has no such check: on a"
           + " device of another driver it reads a struct mock_dev that is not there; the model's"

@@ -129,9 +129,10 @@ final class SysCalls {
     boolean file = a.field("fd").isPresent();
     long fd = a.orElse("fd", m.env, -1);
     long offset = a.orElse("offset", m.env, 0);
+    long prot = a.orElse("prot", m.env, LinuxUapi.PROT_READ | LinuxUapi.PROT_WRITE);
     int flags = (int) (LinuxUapi.MAP_SHARED | (file ? 0 : LinuxUapi.MAP_ANONYMOUS));
-    return withResult("addr", m.sys.mmap(0, length,
-        (int) (LinuxUapi.PROT_READ | LinuxUapi.PROT_WRITE), flags, toInt(a, "fd", fd), offset));
+    return withResult("addr", m.sys.mmap(0, length, toInt(a, "prot", prot), flags,
+        toInt(a, "fd", fd), offset));
   }
 
   private Answer memfd(Args a, Builtin b) {

@@ -72,7 +72,7 @@ final class RoundTrip {
    */
   static List<String> normalized(List<String> trace) {
     return trace.stream()
-        .filter(l -> !l.matches(".*mmap\\(0x0, 0x[0-9a-f]+, [A-Z_|]+, (?:(?:MAP_SHARED|MAP_PRIVATE)\\|)?MAP_ANONYMOUS, -1,.*"))
+        .filter(l -> !l.matches(".*mmap\\(0x0, 0x[0-9a-f]+, [A-Zx0-9_|]+, (?:(?:MAP_SHARED|MAP_PRIVATE)\\|)?MAP_ANONYMOUS, -1,.*"))
         .map(l -> l.replaceAll("0x[0-9a-f]{9,}", "ADDR").replaceAll("\\b[0-9]{11,}\\b", "ADDR"))
         .toList();
   }

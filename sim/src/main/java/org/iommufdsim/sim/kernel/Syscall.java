@@ -18,7 +18,6 @@ import org.iommufdsim.sim.uapi.Errno;
  * file's operation; every call leaves one trace line.
  */
 public final class Syscall {
-  private static final int PROT_MASK = 0x7;
   private static final int MAP_SHARED = 0x01;
   private static final int MAP_PRIVATE = 0x02;
   private static final int MAP_FIXED = 0x10;
@@ -184,9 +183,7 @@ public final class Syscall {
     if (d.refuse(MMAP_FIXED, (flags & MAP_FIXED) != 0)) {
       return SysResult.err(Errno.EINVAL, "MAP_FIXED is not modelled");
     }
-    if (d.refuse(MMAP_PROT, (prot & ~PROT_MASK) != 0, prot)) {
-      return SysResult.err(Errno.EINVAL, "unknown PROT_ bits");
-    }
+    // do_mmap does not look at unknown prot bits (only mprotect asks arch_validate_prot)
     if (d.refuse(MMAP_LENGTH, length == 0 || (offset & (mm.pageSize() - 1)) != 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0 or offset is not page aligned");
     }

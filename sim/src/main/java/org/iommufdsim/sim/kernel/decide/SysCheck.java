@@ -20,7 +20,6 @@ public enum SysCheck implements Check {
   MMAP_TYPE("do_mmap", "flags & (MAP_SHARED|MAP_PRIVATE)", EINVAL,
       "a mapping is exactly one of shared or private"),
   MMAP_FIXED("do_mmap", "MAP_FIXED", EINVAL, "the simulator does not model MAP_FIXED"),
-  MMAP_PROT("do_mmap", "prot", EINVAL, "prot has bits beyond READ, WRITE and EXEC"),
   MMAP_LENGTH("do_mmap", "length, offset", EINVAL,
       "length must not be 0 and offset must be page aligned"),
   MMAP_SIZE("do_mmap", "length", ENOMEM, "the length does not fit the address space"),
