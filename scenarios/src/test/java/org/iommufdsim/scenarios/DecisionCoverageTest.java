@@ -65,10 +65,6 @@ class DecisionCoverageTest {
       Map.entry("FAULT_READ_COPY", "the language's read gives no buffer: the runner's is mapped"),
       Map.entry("VEVENTQ_READ_COPY", "the language's read gives no buffer: the runner's is"
           + " mapped"),
-      Map.entry("VFIO_COPY_OUT", "needs user memory readable but not writable; the language"
-          + " maps only read-write memory"),
-      Map.entry("COMPAT_COPY_OUT", "needs user memory readable but not writable; the language"
-          + " maps only read-write memory"),
       // Undefined in v7.0, so no scenario pins it.
       Map.entry("TEST_CACHE_MOCK", "v7.0's iommufd_test_dev_check_cache has no such check: on a"
           + " device of another driver it reads a struct mock_dev that is not there; the model's"
