@@ -33,40 +33,14 @@ public enum EventqCheck implements Check {
   VEVENTQ_WRITE("vfs_write", "file->f_op->write", EINVAL,
       "a vEVENTQ's file has no write operation");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   EventqCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

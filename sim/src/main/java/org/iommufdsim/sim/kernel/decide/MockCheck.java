@@ -53,40 +53,14 @@ public enum MockCheck implements Check {
   MOCK_SET_DIRTY("mock_domain_set_dirty_tracking", "domain->dirty_ops", EINVAL,
       "the domain has no dirty tracking");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   MockCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

@@ -106,40 +106,14 @@ public enum TestCheck implements Check {
       "dirty tracking is not enabled on the domain"),
   TEST_DIRTY_BITMAP("iommufd_test_dirty", "uptr", EFAULT, "the bitmap must be readable");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   TestCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }
