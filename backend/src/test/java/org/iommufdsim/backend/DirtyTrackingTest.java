@@ -49,7 +49,7 @@ class DirtyTrackingTest {
     assertThat(sim.be.iommufdBackendSetDirtyTracking(hwpt, false, Errp.abort())).isTrue();
 
     assertThat(sim.calls()).containsExactly(
-        "ioctl(3, IOMMU_HWPT_SET_DIRTY_TRACKING, {size=0x10, flags=1, hwpt_id=3, "
+        "ioctl(3, IOMMU_HWPT_SET_DIRTY_TRACKING, {size=0x10, flags=IOMMU_HWPT_DIRTY_TRACKING_ENABLE, hwpt_id=3, "
             + "__reserved=0}) = 0",
         "ioctl(3, IOMMU_HWPT_SET_DIRTY_TRACKING, {size=0x10, flags=0, hwpt_id=3, "
             + "__reserved=0}) = 0");

@@ -44,7 +44,7 @@ class HwptTest {
 
     assertThat(hwpt.value).isEqualTo(3);
     assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_ALLOC, {size=0x30, flags=0, "
-        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=0, data_len=0, "
+        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=IOMMU_HWPT_DATA_NONE, data_len=0, "
         + "data_uptr=0, fault_id=0, __reserved2=0}) => {out_hwpt_id=3} = 0");
     assertThat(sim.traced()).containsExactly("iommufd_backend_alloc_hwpt  iommufd=3 dev_id=2 "
         + "pt_id=1 flags=0x0 hwpt_type=0 len=0 data_ptr=0x0 fault_id=0 out_hwpt=3 (0)");
@@ -62,8 +62,8 @@ class HwptTest {
     assertThat(sim.be.iommufdBackendAllocHwpt(dev.devid(), ioas, 0, 0, 0, 0, faultId.value,
         hwpt, Errp.abort())).isTrue();
 
-    assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_ALLOC, {size=0x30, flags=4, "
-        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=0, data_len=0, "
+    assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_ALLOC, {size=0x30, flags=IOMMU_HWPT_FAULT_ID_VALID, "
+        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=IOMMU_HWPT_DATA_NONE, data_len=0, "
         + "data_uptr=0, fault_id=3, __reserved2=0}) => {out_hwpt_id=4} = 0");
     assertThat(sim.traced()).containsExactly("iommufd_backend_alloc_hwpt  iommufd=3 dev_id=2 "
         + "pt_id=1 flags=0x4 hwpt_type=0 len=0 data_ptr=0x0 fault_id=3 out_hwpt=4 (0)");
@@ -84,8 +84,8 @@ class HwptTest {
     assertThat(errp.pretty()).isEqualTo("Failed to allocate hwpt: No such file or directory");
     assertThat(errp.get().orElseThrow().osErrno()).isEqualTo(2);
     assertThat(hwpt.value).isEqualTo(-7);
-    assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_ALLOC, {size=0x30, flags=4, "
-        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=0, data_len=0, "
+    assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_ALLOC, {size=0x30, flags=IOMMU_HWPT_FAULT_ID_VALID, "
+        + "dev_id=2, pt_id=1, out_hwpt_id=0, __reserved=0, data_type=IOMMU_HWPT_DATA_NONE, data_len=0, "
         + "data_uptr=0, fault_id=0x63, __reserved2=0}) = -1 ENOENT");
     assertThat(sim.traced()).containsExactly("iommufd_backend_alloc_hwpt  iommufd=3 dev_id=2 "
         + "pt_id=1 flags=0x4 hwpt_type=0 len=0 data_ptr=0x0 fault_id=99 out_hwpt=0 (-1)");
@@ -133,7 +133,11 @@ class HwptTest {
         boolean ok = sim.be.iommufdBackendAllocHwpt(dev.devid(), ioas, (int) flags, 0, 0, 0,
             fid, hwpt, Errp.none());
         String call = sim.calls().getFirst();
-        long sent = Long.decode(call.replaceFirst(".*\\{size=0x30, flags=([^,]+),.*", "$1"));
+        long sent = 0;  // the trace spells the flags with the header's names, strace style
+        for (String bit : call.replaceFirst(".*\\{size=0x30, flags=([^,]+),.*", "$1").split("\\|")) {
+          sent |= Character.isDigit(bit.charAt(0)) ? Long.decode(bit)
+              : org.iommufdsim.sim.uapi.Uapi.constant(bit).orElseThrow().value();
+        }
         assertThat((sent & IOMMU_HWPT_FAULT_ID_VALID) != 0).as(call).isEqualTo(fid != 0);
         assertThat(sent & ~IOMMU_HWPT_FAULT_ID_VALID).as(call).isEqualTo(flags);
         if (ok) {

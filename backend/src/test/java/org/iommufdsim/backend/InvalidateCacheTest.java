@@ -59,7 +59,7 @@ class InvalidateCacheTest {
 
     assertThat(num.value).isEqualTo(2);
     assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_HWPT_INVALIDATE, {size=0x20, "
-        + "hwpt_id=4, data_uptr=0x" + Long.toHexString(entries) + ", data_type=0xdeadbeef, "
+        + "hwpt_id=4, data_uptr=0x" + Long.toHexString(entries) + ", data_type=IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, "
         + "entry_len=8, entry_num=2, __reserved=0}) = 0");
     assertThat(sim.traced()).containsExactly("iommufd_backend_invalidate_cache  iommufd=3 id=4 "
         + "data_type=3735928559 entry_len=8 entry_num=2 done_num=2 data_ptr=0x"

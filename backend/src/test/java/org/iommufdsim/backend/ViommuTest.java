@@ -44,7 +44,7 @@ class ViommuTest {
 
     assertThat(viommu.value).isEqualTo(4);
     assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_VIOMMU_ALLOC, {size=0x28, flags=0, "
-        + "type=0xdeadbeef, dev_id=2, hwpt_id=3, out_viommu_id=0, data_len=0, __reserved=0, "
+        + "type=IOMMU_VIOMMU_TYPE_SELFTEST, dev_id=2, hwpt_id=3, out_viommu_id=0, data_len=0, __reserved=0, "
         + "data_uptr=0}) => {out_viommu_id=4} = 0");
     assertThat(sim.traced()).containsExactly("iommufd_backend_alloc_viommu  iommufd=3 type=2 "
         + "dev_id=3735928559 hwpt_id=3 viommu_id=4 (0)");
@@ -103,7 +103,7 @@ class ViommuTest {
         id, fd, Errp.abort())).isTrue();
 
     assertThat(sim.calls()).containsExactly("ioctl(3, IOMMU_VEVENTQ_ALLOC, {size=0x20, flags=0, "
-        + "viommu_id=4, type=0xbeefbeef, veventq_depth=0x40, out_veventq_id=0, "
+        + "viommu_id=4, type=IOMMU_VEVENTQ_TYPE_SELFTEST, veventq_depth=0x40, out_veventq_id=0, "
         + "out_veventq_fd=0, __reserved=0}) => {out_veventq_id=5, out_veventq_fd=5} = 0");
     assertThat(sim.traced()).containsExactly("iommufd_viommu_alloc_eventq  iommufd=3 "
         + "viommu_id=4 type=3203383023 veventq_id=5 veventq_fd=5 (0)");

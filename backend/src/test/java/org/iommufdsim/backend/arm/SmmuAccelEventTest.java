@@ -36,9 +36,9 @@ class SmmuAccelEventTest {
     assertThat(evts).hasSize(1);
     assertThat(evts.get(0)).containsExactly(0x10L | (0x8L << 32), 1L << 35, 0x5000L, 0L);
     assertThat(sim.calls()).containsExactly(
-        "poll([{fd=5, events=0x1}], 1, 0) = 1",
+        "poll([{fd=5, events=POLLIN}], 1, 0) = 1",
         "read(5, 0x100000000000, 40) = 40",
-        "poll([{fd=5, events=0x1}], 1, 0) = 0");
+        "poll([{fd=5, events=POLLIN}], 1, 0) = 0");
     assertThat(sim.traced()).containsExactly("smmuv3_propagate_event SMMU_EVT_F_TRANSLATION sid=0x8");
     assertThat(sim.guest.evtqIrqs).isEqualTo(1);
     assertThat(sim.stderr()).isEmpty();

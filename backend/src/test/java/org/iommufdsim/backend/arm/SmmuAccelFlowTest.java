@@ -76,7 +76,7 @@ class SmmuAccelFlowTest {
     assertThat(sim.guest.cmdqConsume(GuestSmmu.CMD_CFGI_CD | (0x8L << 32), 0))
         .isEqualTo(GuestSmmu.CmdError.NONE);
     assertThat(sim.calls()).containsExactly(
-        "ioctl(4, IOMMU_VEVENTQ_ALLOC, {size=0x20, flags=0, viommu_id=4, type=1,"
+        "ioctl(4, IOMMU_VEVENTQ_ALLOC, {size=0x20, flags=0, viommu_id=4, type=IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,"
             + " veventq_depth=0x10, out_veventq_id=0, out_veventq_fd=0, __reserved=0})"
             + " => {out_veventq_id=7, out_veventq_fd=5} = 0",
         "fcntl(5, 3, 0x0) = 2",
@@ -84,13 +84,13 @@ class SmmuAccelFlowTest {
         "ioctl(4, IOMMU_VDEVICE_ALLOC, {size=0x18, viommu_id=4, dev_id=1, out_vdevice_id=0,"
             + " virt_id=8}) => {out_vdevice_id=8} = 0",
         "ioctl(4, IOMMU_HWPT_ALLOC, {size=0x30, flags=0, dev_id=1, pt_id=4, out_hwpt_id=0,"
-            + " __reserved=0, data_type=2, data_len=0x10, data_uptr=0x100000000000,"
+            + " __reserved=0, data_type=IOMMU_HWPT_DATA_ARM_SMMUV3, data_len=0x10, data_uptr=0x100000000000,"
             + " fault_id=0, __reserved2=0}) => {out_hwpt_id=9} = 0",
         "ioctl(3, VFIO_DEVICE_ATTACH_IOMMUFD_PT, {argsz=0x10, flags=0, pt_id=9, pasid=0}) = 0",
         "ioctl(4, IOMMU_HWPT_INVALIDATE, {size=0x20, hwpt_id=4, data_uptr=0x100000000000,"
-            + " data_type=1, entry_len=0x10, entry_num=1, __reserved=0}) = 0",
+            + " data_type=IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, entry_len=0x10, entry_num=1, __reserved=0}) = 0",
         "ioctl(4, IOMMU_HWPT_INVALIDATE, {size=0x20, hwpt_id=4, data_uptr=0x100000000000,"
-            + " data_type=1, entry_len=0x10, entry_num=1, __reserved=0}) = 0");
+            + " data_type=IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, entry_len=0x10, entry_num=1, __reserved=0}) = 0");
     assertThat(sim.traced()).containsExactly(
         "iommufd_viommu_alloc_eventq  iommufd=4 viommu_id=4 type=1 veventq_id=7 veventq_fd=5"
             + " (0)",

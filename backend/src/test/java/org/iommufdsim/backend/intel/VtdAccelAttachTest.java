@@ -31,8 +31,8 @@ class VtdAccelAttachTest {
         "fcntl 4", "ioctl IOMMU_HWPT_ALLOC", "ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT");
     assertThat(sim.calls().get(1)).isEqualTo("fcntl(5, 3, 0x0) = 2");
     assertThat(sim.calls().get(2)).isEqualTo("fcntl(5, 4, 0x802) = 0");
-    assertThat(sim.calls().get(3)).contains("flags=0xc, dev_id=1, pt_id=3,")
-        .contains("data_type=1, data_len=0x18").contains("fault_id=4");
+    assertThat(sim.calls().get(3)).contains("flags=IOMMU_HWPT_FAULT_ID_VALID|IOMMU_HWPT_ALLOC_PASID, dev_id=1, pt_id=3,")
+        .contains("data_type=IOMMU_HWPT_DATA_VTD_S1, data_len=0x18").contains("fault_id=4");
     assertThat(sim.calls().get(4)).contains("flags=0, pt_id=5, pasid=0");
     assertThat(sim.traced()).containsExactly(
         "iommufd_backend_alloc_faultq  iommufd=4 fault_id=4 fault_fd=5 (0)",
@@ -149,7 +149,7 @@ class VtdAccelAttachTest {
     sim.accel.vtdFlushHostPiotlbAllLocked(3, 0, 0x4000, 2, true);
     assertThat(sim.calls()).singleElement().asString().startsWith(
         "ioctl(4, IOMMU_HWPT_INVALIDATE, {size=0x20, hwpt_id=5, data_uptr=")
-        .contains("data_type=0, entry_len=0x18, entry_num=1");
+        .contains("data_type=IOMMU_HWPT_INVALIDATE_DATA_VTD_S1, entry_len=0x18, entry_num=1");
     assertThat(sim.traced()).singleElement().asString().startsWith(
         "iommufd_backend_invalidate_cache  iommufd=4 id=5 data_type=0 entry_len=24 entry_num=1"
             + " done_num=1 ");
@@ -201,7 +201,7 @@ class VtdAccelAttachTest {
     assertThat(sim.requests()).containsExactly("ioctl IOMMU_FAULT_QUEUE_ALLOC", "fcntl 3",
         "fcntl 4", "ioctl IOMMU_HWPT_ALLOC", "ioctl VFIO_DEVICE_ATTACH_IOMMUFD_PT EINVAL",
         "ioctl IOMMU_DESTROY", "close 5", "ioctl IOMMU_DESTROY");
-    assertThat(sim.calls().get(4)).contains("flags=1, pt_id=5, pasid=5");
+    assertThat(sim.calls().get(4)).contains("flags=VFIO_DEVICE_ATTACH_PASID, pt_id=5, pasid=5");
     assertThat(sim.traced().get(2)).isEqualTo("vtd_device_attach_hwpt dev_id 1 pasid 5 hwpt_id 5, ret: 0");
     assertThat(sim.stderr()).containsExactly(
         "Attaching to HWPT failed: [iommufd=4] error attach vtd0 (3) to id=5: Invalid argument");

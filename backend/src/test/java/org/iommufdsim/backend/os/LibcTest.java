@@ -35,7 +35,7 @@ class LibcTest {
   @Test
   void start_mapsOneArenaAndNothingElse() {
     assertThat(host.trace()).hasSize(1);
-    assertThat(host.trace().getFirst()).contains("mmap(0x0, 0x40800000, 0x3, 0x22, -1, 0x0)");
+    assertThat(host.trace().getFirst()).contains("mmap(0x0, 0x40800000, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0x0)");
   }
 
   @Test

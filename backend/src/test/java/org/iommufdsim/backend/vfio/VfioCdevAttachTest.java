@@ -39,12 +39,12 @@ class VfioCdevAttachTest {
             + " token_uuid_ptr=0}) => {out_devid=1} = 0",
         "ioctl(4, IOMMU_IOAS_ALLOC, {size=0xc, flags=0, out_ioas_id=0}) => {out_ioas_id=2} = 0",
         "ioctl(4, IOMMU_GET_HW_INFO, {size=0x28, flags=0, dev_id=1, data_len=0x28,"
-            + " data_uptr=0x100000000000, in_data_type=0, out_data_type=0, out_max_pasid_log2=0, __reserved[0]=0,"
+            + " data_uptr=0x100000000000, in_data_type=IOMMU_HW_INFO_TYPE_NONE, out_data_type=IOMMU_HW_INFO_TYPE_NONE, out_max_pasid_log2=0, __reserved[0]=0,"
             + " __reserved[1]=0, __reserved[2]=0, out_capabilities=0}) => {data_len=8,"
-            + " in_data_type=0xfeedbeef, out_data_type=0xfeedbeef, out_max_pasid_log2=0x14,"
-            + " out_capabilities=1} = 0",
-        "ioctl(4, IOMMU_HWPT_ALLOC, {size=0x30, flags=2, dev_id=1, pt_id=2, out_hwpt_id=0,"
-            + " __reserved=0, data_type=0, data_len=0, data_uptr=0, fault_id=0, __reserved2=0})"
+            + " in_data_type=IOMMU_HW_INFO_TYPE_SELFTEST, out_data_type=IOMMU_HW_INFO_TYPE_SELFTEST, out_max_pasid_log2=0x14,"
+            + " out_capabilities=IOMMU_HW_CAP_DIRTY_TRACKING} = 0",
+        "ioctl(4, IOMMU_HWPT_ALLOC, {size=0x30, flags=IOMMU_HWPT_ALLOC_DIRTY_TRACKING, dev_id=1, pt_id=2, out_hwpt_id=0,"
+            + " __reserved=0, data_type=IOMMU_HWPT_DATA_NONE, data_len=0, data_uptr=0, fault_id=0, __reserved2=0})"
             + " => {out_hwpt_id=3} = 0",
         "ioctl(3, VFIO_DEVICE_ATTACH_IOMMUFD_PT, {argsz=0x10, flags=0, pt_id=3, pasid=0}) = 0",
         "ioctl(4, IOMMU_IOAS_IOVA_RANGES, {size=0x20, ioas_id=2, num_iovas=0, __reserved=0,"
@@ -53,10 +53,10 @@ class VfioCdevAttachTest {
         "ioctl(4, IOMMU_IOAS_IOVA_RANGES, {size=0x20, ioas_id=2, num_iovas=1, __reserved=0,"
             + " allowed_iovas=0x100000800020, out_iova_alignment=0x800}) = 0",
         "ioctl(4, IOMMU_GET_HW_INFO, {size=0x28, flags=0, dev_id=1, data_len=0x28,"
-            + " data_uptr=0x100000800030, in_data_type=0, out_data_type=0,"
+            + " data_uptr=0x100000800030, in_data_type=IOMMU_HW_INFO_TYPE_NONE, out_data_type=IOMMU_HW_INFO_TYPE_NONE,"
             + " out_max_pasid_log2=0, __reserved[0]=0, __reserved[1]=0, __reserved[2]=0,"
-            + " out_capabilities=0}) => {data_len=8, in_data_type=0xfeedbeef,"
-            + " out_data_type=0xfeedbeef, out_max_pasid_log2=0x14, out_capabilities=1} = 0");
+            + " out_capabilities=0}) => {data_len=8, in_data_type=IOMMU_HW_INFO_TYPE_SELFTEST,"
+            + " out_data_type=IOMMU_HW_INFO_TYPE_SELFTEST, out_max_pasid_log2=0x14, out_capabilities=IOMMU_HW_CAP_DIRTY_TRACKING} = 0");
     assertThat(sim.traced()).containsExactly(
         "iommufd_cdev_getfd  /dev/vfio/devices/dev0 (fd=3)",
         "iommufd_backend_connect fd=4 owned=1 users=1",
@@ -138,10 +138,10 @@ class VfioCdevAttachTest {
             + " token_uuid_ptr=0}) => {out_devid=4} = 0",
         "ioctl(5, VFIO_DEVICE_ATTACH_IOMMUFD_PT, {argsz=0x10, flags=0, pt_id=3, pasid=0}) = 0",
         "ioctl(4, IOMMU_GET_HW_INFO, {size=0x28, flags=0, dev_id=4, data_len=0x28,"
-            + " data_uptr=0x100000800060, in_data_type=0, out_data_type=0,"
+            + " data_uptr=0x100000800060, in_data_type=IOMMU_HW_INFO_TYPE_NONE, out_data_type=IOMMU_HW_INFO_TYPE_NONE,"
             + " out_max_pasid_log2=0, __reserved[0]=0, __reserved[1]=0, __reserved[2]=0,"
-            + " out_capabilities=0}) => {data_len=8, in_data_type=0xfeedbeef,"
-            + " out_data_type=0xfeedbeef, out_max_pasid_log2=0x14, out_capabilities=1} = 0");
+            + " out_capabilities=0}) => {data_len=8, in_data_type=IOMMU_HW_INFO_TYPE_SELFTEST,"
+            + " out_data_type=IOMMU_HW_INFO_TYPE_SELFTEST, out_max_pasid_log2=0x14, out_capabilities=IOMMU_HW_CAP_DIRTY_TRACKING} = 0");
     assertThat(sim.traced()).containsExactly(
         "iommufd_cdev_getfd  /dev/vfio/devices/dev0 (fd=5)",
         "iommufd_backend_connect fd=4 owned=1 users=2",
@@ -190,18 +190,18 @@ class VfioCdevAttachTest {
         "ioctl(5, VFIO_DEVICE_ATTACH_IOMMUFD_PT, {argsz=0x10, flags=0, pt_id=3, pasid=0})"
             + " = -1 EINVAL",
         "ioctl(4, IOMMU_GET_HW_INFO, {size=0x28, flags=0, dev_id=4, data_len=0x28,"
-            + " data_uptr=0x100000000000, in_data_type=0, out_data_type=0, out_max_pasid_log2=0, __reserved[0]=0,"
+            + " data_uptr=0x100000000000, in_data_type=IOMMU_HW_INFO_TYPE_NONE, out_data_type=IOMMU_HW_INFO_TYPE_NONE, out_max_pasid_log2=0, __reserved[0]=0,"
             + " __reserved[1]=0, __reserved[2]=0, out_capabilities=0}) => {data_len=8,"
-            + " in_data_type=0xfeedbeef, out_data_type=0xfeedbeef} = 0",
+            + " in_data_type=IOMMU_HW_INFO_TYPE_SELFTEST, out_data_type=IOMMU_HW_INFO_TYPE_SELFTEST} = 0",
         "ioctl(4, IOMMU_HWPT_ALLOC, {size=0x30, flags=0, dev_id=4, pt_id=2, out_hwpt_id=0,"
-            + " __reserved=0, data_type=0, data_len=0, data_uptr=0, fault_id=0, __reserved2=0})"
+            + " __reserved=0, data_type=IOMMU_HWPT_DATA_NONE, data_len=0, data_uptr=0, fault_id=0, __reserved2=0})"
             + " => {out_hwpt_id=5} = 0",
         "ioctl(5, VFIO_DEVICE_ATTACH_IOMMUFD_PT, {argsz=0x10, flags=0, pt_id=5, pasid=0}) = 0",
         "ioctl(4, IOMMU_GET_HW_INFO, {size=0x28, flags=0, dev_id=4, data_len=0x28,"
-            + " data_uptr=0x100000800060, in_data_type=0, out_data_type=0,"
+            + " data_uptr=0x100000800060, in_data_type=IOMMU_HW_INFO_TYPE_NONE, out_data_type=IOMMU_HW_INFO_TYPE_NONE,"
             + " out_max_pasid_log2=0, __reserved[0]=0, __reserved[1]=0, __reserved[2]=0,"
-            + " out_capabilities=0}) => {data_len=8, in_data_type=0xfeedbeef,"
-            + " out_data_type=0xfeedbeef} = 0");
+            + " out_capabilities=0}) => {data_len=8, in_data_type=IOMMU_HW_INFO_TYPE_SELFTEST,"
+            + " out_data_type=IOMMU_HW_INFO_TYPE_SELFTEST} = 0");
     // the EINVAL is discarded silently: no trace line, no report, one warning at the end
     assertThat(sim.traced()).containsExactly(
         "iommufd_cdev_getfd  /dev/vfio/devices/dev1 (fd=5)",

@@ -48,13 +48,13 @@ class VfioCdevDmaTest {
     assertThat(c.iommufdCdevMap(0x1000, SIZE, ram, false)).isEqualTo(-22); // below the aperture
     assertThat(c.iommufdCdevUnmap(0, 0, null, true)).isZero();
     assertThat(sim.calls()).containsExactly(
-        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=7, ioas_id=2, __reserved=0, user_va="
+        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=IOMMU_IOAS_MAP_FIXED_IOVA|IOMMU_IOAS_MAP_WRITEABLE|IOMMU_IOAS_MAP_READABLE, ioas_id=2, __reserved=0, user_va="
             + hex(ram) + ", length=0x10000, iova=0x1000000}) = 0",
-        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=5, ioas_id=2, __reserved=0, user_va="
+        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=IOMMU_IOAS_MAP_FIXED_IOVA|IOMMU_IOAS_MAP_READABLE, ioas_id=2, __reserved=0, user_va="
             + hex(ram) + ", length=0x10000, iova=0x1010000}) = 0",
         "ioctl(4, IOMMU_IOAS_UNMAP, {size=0x18, ioas_id=2, iova=0x1000000, length=0x10000})"
             + " = 0",
-        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=7, ioas_id=2, __reserved=0, user_va="
+        "ioctl(4, IOMMU_IOAS_MAP, {size=0x28, flags=IOMMU_IOAS_MAP_FIXED_IOVA|IOMMU_IOAS_MAP_WRITEABLE|IOMMU_IOAS_MAP_READABLE, ioas_id=2, __reserved=0, user_va="
             + hex(ram) + ", length=0x10000, iova=0x1000}) = -1 EINVAL",
         // unmap-all: one [0, UINT64_MAX] request, the kernel's "unmap everything"
         "ioctl(4, IOMMU_IOAS_UNMAP, {size=0x18, ioas_id=2, iova=0, length=0xffffffffffffffff})"

@@ -54,8 +54,8 @@ final class Conveniences {
       covered.addAll(List.of("data_uptr", "data_len"));
       return List.of("data={}", "data_len=0");
     }
-    if (ptr == 0 || len == 0 || type.isEmpty()) {
-      return List.of();
+    if (ptr == 0 || len == 0 || type.isEmpty() || st.inDataMapping(ptr)) {
+      return List.of();  // in a mapping of the process's own, the pointer itself is kept
     }
     CStruct ds = type.get();
     long need = Math.min(len, ds.size());

@@ -61,7 +61,9 @@ final class IoctlStep {
       retOutcome(units, c.result());
       return Item.step(units, refs);
     }
-    if (!wholeStructRead(s)) {
+    if (!wholeStructRead(s) || st.inDataMapping(c.arg())) {
+      // a struct in one of the process's own mappings (a file's, a read-only one) is passed by
+      // its address: the kernel must see that memory, not a fresh copy in the runner's arena
       units.add(target + def.name());
       units.add("arg=" + st.pointer(c.arg(), refs));
       errnoOnly(units, c.result());

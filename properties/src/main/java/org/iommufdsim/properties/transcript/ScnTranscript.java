@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import org.iommufdsim.sim.host.DeviceSpec;
 import org.iommufdsim.sim.host.HostConfig;
 import org.iommufdsim.sim.host.SysResult;
+import org.iommufdsim.sim.uapi.Uapi;
 
 /**
  * Writes what a {@link RecordingSyscalls} saw as a {@code .scn} scenario in canonical form (what
@@ -177,8 +178,7 @@ public final class ScnTranscript {
     boolean anon = (c.flags() & MAP_ANONYMOUS) != 0;
     int type = c.flags() & (MAP_SHARED | MAP_PRIVATE);
     boolean plain = (type == MAP_SHARED || type == MAP_PRIVATE)
-        && (c.flags() & ~(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS)) == 0
-        && (c.prot() & ~PROT_RW) == 0;
+        && (c.flags() & ~(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS)) == 0;
     if (!c.result().isOk() && (!plain || (anon && type == MAP_PRIVATE))) {
       return Item.comment("mmap(" + Text.literal(c.addr()) + ", " + Text.literal(c.length())
           + ", 0x" + Integer.toHexString(c.prot()) + ", 0x" + Integer.toHexString(c.flags())
@@ -196,6 +196,9 @@ public final class ScnTranscript {
         units.add("offset=" + Text.literal(c.offset()));
       }
     }
+    if (c.prot() != PROT_RW) {
+      units.add("prot=" + Uapi.symbolic("mmap_prot", Integer.toUnsignedLong(c.prot())));
+    }
     int k = c.result().isOk() ? st.addMapping(c.result().value(), c.length()) : -1;
     List<String> pairs = k >= 0 ? List.of("addr=$map" + k) : List.of();
     Item it = Item.step(withOutcome(units, c.result(), pairs),
@@ -203,9 +206,9 @@ public final class ScnTranscript {
     if (anon && k >= 0) {
       it = it.defining(k);
     }
-    if (c.prot() != PROT_RW || type != MAP_SHARED) {
-      it = it.withComment("mmap prot=0x" + Integer.toHexString(c.prot()) + " flags=0x"
-          + Integer.toHexString(c.flags()) + " (the step maps PROT_READ|PROT_WRITE, MAP_SHARED)");
+    if (type != MAP_SHARED) {
+      it = it.withComment("mmap flags=0x" + Integer.toHexString(c.flags())
+          + " (the step maps MAP_SHARED)");
     }
     return it;
   }

@@ -96,7 +96,8 @@ final class State {
 
   /**
    * Notes, before rendering, which mappings hold data the process shares with the kernel:
-   * file-backed ones and those a {@code user_va}, {@code uptr} or {@code vaddr} points into. A
+   * file-backed ones, read-only ones (what the kernel may not write there matters), and those a
+   * {@code user_va}, {@code uptr} or {@code vaddr} points into. A
    * buffer the kernel writes into such a mapping is given as a pointer, not as a fresh buffer
    * of the runner's ({@code bitmap_bytes=N}), since a later call may read what was written.
    */
@@ -106,7 +107,7 @@ final class State {
       switch (c) {
         case Call.Mmap m when m.result().isOk() -> {
           int k = probe.addMapping(m.result().value(), m.length());
-          if ((m.flags() & 0x20) == 0) {
+          if ((m.flags() & 0x20) == 0 || (m.prot() & 0x2) == 0) {
             dataMappings.add(k);
           }
         }

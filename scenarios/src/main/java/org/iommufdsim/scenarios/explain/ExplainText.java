@@ -6,12 +6,15 @@ import org.iommufdsim.scenarios.format.Formatter;
 import org.iommufdsim.scenarios.run.Mismatch;
 import org.iommufdsim.sim.host.CallPath;
 import org.iommufdsim.sim.host.Decision;
+import org.iommufdsim.sim.host.PathEvent;
 
 /**
  * An explanation as plain text for a terminal, wrapped to a width, without colour. For each
  * step: the step as written, each system call it made with the kernel's path through it (one
  * line per check: the kernel function, what it looked at, and whether it passed; the deciding
- * refusal is marked), the answer, and what changed in the kernel.
+ * refusal is marked; what the kernel did besides checking, such as routing a fault or a release
+ * pass destroying an object, on {@code ->} lines where it happened), the answer, and what
+ * changed in the kernel.
  */
 public final class ExplainText {
   private ExplainText() {}
@@ -60,7 +63,17 @@ public final class ExplainText {
       TextGraph.wrap(sb, words(c.call() + " = " + (c.errno() == null ? "ok" : "-1 " + c.errno())),
           2, 6, width);
       Decision decider = c.decidingCheck();
-      for (Decision d : c.decisions()) {
+      List<PathEvent> events = c.events();
+      int next = 0;
+      for (int i = 0; i <= c.decisions().size(); i++) {
+        while (next < events.size() && events.get(next).after() == i) {
+          PathEvent e = events.get(next++);
+          TextGraph.wrap(sb, words("-> " + e.function() + ": " + e.text()), 6, 10, width);
+        }
+        if (i == c.decisions().size()) {
+          break;
+        }
+        Decision d = c.decisions().get(i);
         String times = d.times() > 1 ? " (x" + d.times() + ")" : "";
         String text = d == decider && d.refused()
             ? "DECIDED " + d.errno() + ": " + d.function() + ": " + d.subject() + " - "

@@ -63,6 +63,11 @@ final class HostSetup {
     String v = o.value().text();
     switch (o.key().text()) {
       case "iommu" -> { }
+      case "group" -> {
+        if (!v.matches("[A-Za-z0-9_.-]+")) {
+          throw Env.bad(o.value().pos(), "group takes a name, not " + v);
+        }
+      }
       case "pasid_bits" -> {
         if (!v.matches("[0-9]{1,2}") || Integer.parseInt(v) > MAX_PASID_BITS) {
           throw Env.bad(o.value().pos(), "pasid_bits takes 0 to " + MAX_PASID_BITS
@@ -79,7 +84,8 @@ final class HostSetup {
         // which names the option it refuses; the mock driver takes none.
         if (d.driver().text().equals("mock")) {
           throw Env.unknown(o.key().pos(), "driver mock takes no option " + o.key().text()
-              + " (options: iommu=NAME, pasid_bits=N, dirty=on|off, pri=on|off, vf=on|off)");
+              + " (options: iommu=NAME, group=NAME, pasid_bits=N, dirty=on|off, pri=on|off,"
+              + " vf=on|off)");
         }
       }
     }

@@ -9,9 +9,22 @@ package org.iommufdsim.scenarios.run;
  * @param display the name the recorder prints ({@code out_stdev_id} for a test op's member)
  * @param width bytes (1, 2, 4 or 8)
  * @param output whether it is an output of the call, printed by {@code record}
+ * @param group the uAPI constant family naming its values ({@code iommu_hwpt_pgfault_flags}),
+ *     null for a plain number; only explanations use it, the recorder prints numbers
  */
-public record Observation(
-    String name, String display, long value, int width, boolean signed, boolean output) {
+public record Observation(String name, String display, long value, int width, boolean signed,
+    boolean output, String group) {
+
+  public Observation(String name, String display, long value, int width, boolean signed,
+      boolean output) {
+    this(name, display, value, width, signed, output, null);
+  }
+
+  /** The value spelled with its family's names when it has one, else {@link #literal()}. */
+  public String symbolic() {
+    return group == null ? literal()
+        : org.iommufdsim.sim.uapi.Uapi.symbolic(group, masked());
+  }
 
   /** The value cut to the field's width, for comparisons. */
   long masked() {

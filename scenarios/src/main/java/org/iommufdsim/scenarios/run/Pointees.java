@@ -219,7 +219,8 @@ final class Pointees {
       long v = f.get(after, base);
       boolean changed = v != f.get(before, base);
       String name = prefix + f.path();
-      out.add(new Observation(name, name, v, f.width(), f.signed(), changed));
+      out.add(new Observation(name, name, v, f.width(), f.signed(), changed,
+          org.iommufdsim.sim.uapi.Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
     }
   }
 }

@@ -59,7 +59,8 @@ final class Reads {
   private static void record(CStruct s, byte[] data, int base, String prefix, Observed out) {
     for (CField f : s.fields()) {
       String name = prefix + f.path();
-      out.add(new Observation(name, name, f.get(data, base), f.width(), f.signed(), true));
+      out.add(new Observation(name, name, f.get(data, base), f.width(), f.signed(), true,
+          org.iommufdsim.sim.uapi.Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
     }
   }
 }

@@ -45,16 +45,25 @@ public final class Recorder {
    * people).
    */
   public static Outcome outcome(StepRun run, boolean keepBindings) {
+    return outcome(run, keepBindings, false);
+  }
+
+  /**
+   * With {@code symbolic}, a value whose field holds flags or an enum is spelled with the uAPI's
+   * names ({@code IOMMU_PGFAULT_PERM_READ|IOMMU_PGFAULT_PERM_WRITE}), for people; transcripts
+   * keep numbers, so what {@code record} writes does not depend on the name tables.
+   */
+  private static Outcome outcome(StepRun run, boolean keepBindings, boolean symbolic) {
     List<FieldArg> pairs = new ArrayList<>();
     for (Observation o : run.answer().observed().all()) {
       List<PairResult> named = run.pairs().stream()
           .filter(p -> p.observed().name().equals(o.name())).toList();
       for (PairResult p : named) {
-        Value v = p.bound() && keepBindings ? p.pair().value() : literal(o);
+        Value v = p.bound() && keepBindings ? p.pair().value() : shown(o, symbolic);
         pairs.add(new FieldArg(Pos.NONE, p.pair().path(), v));
       }
       if (named.isEmpty() && o.output()) {
-        pairs.add(new FieldArg(Pos.NONE, o.display(), literal(o)));
+        pairs.add(new FieldArg(Pos.NONE, o.display(), shown(o, symbolic)));
       }
     }
     return new Outcome(Pos.NONE, Optional.ofNullable(run.answer().result().errno()), pairs);
@@ -66,12 +75,16 @@ public final class Recorder {
    */
   public static String describe(StepRun run) {
     org.iommufdsim.sim.host.SysResult r = run.answer().result();
-    Outcome o = outcome(run, false);
+    Outcome o = outcome(run, false, true);
     String head = r.isOk() ? "ok" : r.errno().name();
     String fields = o.pairs().stream().map(org.iommufdsim.scenarios.format.Printer::field)
         .collect(java.util.stream.Collectors.joining(" "));
     String reason = r.isOk() || r.reason().isEmpty() ? "" : " (" + r.reason() + ")";
     return head + (fields.isEmpty() ? "" : " " + fields) + reason;
+  }
+
+  private static Value.Expr shown(Observation o, boolean symbolic) {
+    return symbolic && o.group() != null ? new Value.Name(Pos.NONE, o.symbolic()) : literal(o);
   }
 
   static Value.Expr literal(Observation o) {

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.iommufdsim.sim.uapi.CField;
 import org.iommufdsim.sim.uapi.CStruct;
 import org.iommufdsim.sim.uapi.TestOp;
+import org.iommufdsim.sim.uapi.Uapi;
 
 /**
  * An ioctl's struct as the kernel left it, as outcome fields. Every field may be named; the
@@ -27,7 +28,7 @@ final class StructObservations {
         out.alias(display, f.path());
       }
       out.add(new Observation(f.path(), display, f.get(after), f.width(), f.signed(),
-          outputs.contains(f)));
+          outputs.contains(f), Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
     }
   }
 

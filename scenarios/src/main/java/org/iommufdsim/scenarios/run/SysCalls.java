@@ -118,7 +118,10 @@ final class SysCalls {
 
   private Answer poll(Args a, int fd) {
     long events = a.orElse("events", m.env, LinuxUapi.POLLIN | LinuxUapi.POLLOUT);
-    return withResult("revents", m.sys.poll(fd, toInt(a, "events", events)));
+    SysResult r = m.sys.poll(fd, toInt(a, "events", events));
+    Observed o = new Observed();
+    o.add(new Observation("revents", "revents", r.value(), 8, true, r.isOk(), "poll_events"));
+    return new Answer(r, o);
   }
 
   private Answer mmap(Args a, Builtin b) {
@@ -126,9 +129,10 @@ final class SysCalls {
     boolean file = a.field("fd").isPresent();
     long fd = a.orElse("fd", m.env, -1);
     long offset = a.orElse("offset", m.env, 0);
+    long prot = a.orElse("prot", m.env, LinuxUapi.PROT_READ | LinuxUapi.PROT_WRITE);
     int flags = (int) (LinuxUapi.MAP_SHARED | (file ? 0 : LinuxUapi.MAP_ANONYMOUS));
-    return withResult("addr", m.sys.mmap(0, length,
-        (int) (LinuxUapi.PROT_READ | LinuxUapi.PROT_WRITE), flags, toInt(a, "fd", fd), offset));
+    return withResult("addr", m.sys.mmap(0, length, toInt(a, "prot", prot), flags,
+        toInt(a, "fd", fd), offset));
   }
 
   private Answer memfd(Args a, Builtin b) {

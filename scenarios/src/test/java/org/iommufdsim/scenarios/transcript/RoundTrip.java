@@ -71,7 +71,8 @@ final class RoundTrip {
    * no step names) and with user addresses masked (they move with the runner's own memory).
    */
   static List<String> normalized(List<String> trace) {
-    return trace.stream().filter(l -> !l.matches(".*mmap\\(0x0, 0x[0-9a-f]+, 0x[0-9a-f]+, 0x2[0-9a-f], -1,.*"))
+    return trace.stream()
+        .filter(l -> !l.matches(".*mmap\\(0x0, 0x[0-9a-f]+, [A-Zx0-9_|]+, (?:(?:MAP_SHARED|MAP_PRIVATE)\\|)?MAP_ANONYMOUS, -1,.*"))
         .map(l -> l.replaceAll("0x[0-9a-f]{9,}", "ADDR").replaceAll("\\b[0-9]{11,}\\b", "ADDR"))
         .toList();
   }

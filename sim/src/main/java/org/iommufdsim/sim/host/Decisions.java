@@ -50,6 +50,43 @@ final class Decisions {
     return List.copyOf(out);
   }
 
+  /**
+   * The log's events placed in {@code path} (the decisions {@link #of} made of the same log):
+   * each after the decisions logged before it, counting the elision marker where it stands;
+   * events after the end of a failed call's path (its clean-up) are left out.
+   */
+  static List<PathEvent> events(DecisionLog log, List<Decision> path) {
+    if (log.eventCount() == 0) {
+      return List.of();
+    }
+    int kept = 0;
+    int elidedAt = -1;
+    for (int i = 0; i < path.size(); i++) {
+      String id = path.get(i).checkId();
+      if (id.equals(Decision.ELIDED)) {
+        elidedAt = i;
+      } else if (!id.equals(Decision.UNRECORDED)) {
+        kept++;
+      }
+    }
+    boolean failed = log.resultErrno() != null;
+    List<PathEvent> out = new ArrayList<>();
+    for (int i = 0; i < log.eventCount(); i++) {
+      int at = log.eventAt(i);
+      if (failed && at > kept) {
+        break;
+      }
+      at = Math.min(at, kept);
+      if (elidedAt >= 0 && at > elidedAt) {
+        at++;
+      }
+      out.add(new PathEvent(at, log.event(i).function(), org.iommufdsim.sim.kernel.iommufd
+          .EventText.of(log.event(i), log.eventA(i), log.eventB(i), log.eventX(i),
+              log.eventY(i))));
+    }
+    return List.copyOf(out);
+  }
+
   private static boolean decides(DecisionLog log, int i, Errno result) {
     Errno chosen = log.chosenErrno(i);
     if (chosen != null) {

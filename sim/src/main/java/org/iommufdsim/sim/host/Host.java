@@ -63,8 +63,11 @@ public final class Host {
    * {@link Process#lastDecisions()} instead.
    */
   public void onDecisions(java.util.function.Consumer<CallPath> listener) {
-    kernel.setCallListener(listener == null ? null : (t, call) -> listener.accept(new CallPath(
-        t.pid(), call, Decisions.of(t.decisions()), t.decisions().resultErrno())));
+    kernel.setCallListener(listener == null ? null : (t, call) -> {
+      List<Decision> path = Decisions.of(t.decisions());
+      listener.accept(new CallPath(t.pid(), call, path, t.decisions().resultErrno(),
+          Decisions.events(t.decisions(), path)));
+    });
   }
 
   /**

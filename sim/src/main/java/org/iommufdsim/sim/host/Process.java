@@ -133,6 +133,16 @@ public final class Process implements Syscalls {
     return task.decisions().ended() ? Decisions.of(task.decisions()) : java.util.List.of();
   }
 
+  /**
+   * What the kernel did on the last call's path besides checking (see {@link PathEvent}), placed
+   * among {@link #lastDecisions()}. Empty before the first call.
+   */
+  public java.util.List<PathEvent> lastEvents() {
+    return task.decisions().ended()
+        ? Decisions.events(task.decisions(), Decisions.of(task.decisions()))
+        : java.util.List.of();
+  }
+
   /** Process exit: closes every open fd, as the kernel does. */
   public void exit() {
     sys.exit();

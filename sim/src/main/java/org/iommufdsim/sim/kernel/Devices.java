@@ -7,6 +7,7 @@ import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.kernel.drivers.MockIommu;
 import org.iommufdsim.sim.kernel.iommu.IommuDevice;
 import org.iommufdsim.sim.kernel.iommu.IommuDriver;
+import org.iommufdsim.sim.kernel.iommu.IommuGroup;
 import org.iommufdsim.sim.kernel.iommufd.VfioDeviceFile;
 import org.iommufdsim.sim.uapi.Errno;
 import org.iommufdsim.sim.uapi.IommufdTestUapi;
@@ -14,13 +15,17 @@ import org.iommufdsim.sim.uapi.IommufdTestUapi;
 /**
  * The devices of the host, as {@code /dev/vfio/devices/NAME} cdevs, built from the host
  * configuration: each behind the IOMMU driver instance its spec names (devices naming the same
- * {@code iommu=} share one instance), in its own IOMMU group.
+ * {@code iommu=} share one instance), in its own IOMMU group unless devices name the same
+ * {@code group=}.
  */
 public final class Devices {
   public static final String CDEV_DIR = "/dev/vfio/devices/";
   private final Kernel kernel;
   private final Map<String, IommuDevice> byName = new LinkedHashMap<>();
   private final Map<String, IommuDriver> instances = new LinkedHashMap<>();
+  /** The groups devices name with {@code group=}, and the IOMMU instance each sits behind. */
+  private final Map<String, IommuGroup> groups = new LinkedHashMap<>();
+  private final Map<String, String> groupIommu = new LinkedHashMap<>();
 
   Devices(Kernel kernel) {
     this.kernel = kernel;
@@ -51,6 +56,21 @@ public final class Devices {
     boolean dirty = !"off".equals(o.getOrDefault("dirty", "on"));
     boolean pri = !"off".equals(o.getOrDefault("pri", "on"));
     String inst = o.getOrDefault("iommu", s.driver());
+    String groupName = o.get("group");
+    IommuGroup group;
+    if (groupName == null) {
+      group = kernel.newGroup();
+    } else {
+      // A group is what one IOMMU cannot tell apart (devices behind a PCIe-to-PCI bridge,
+      // functions without ACS): its devices sit behind the same IOMMU instance.
+      String at = s.driver() + " " + inst;
+      String have = groupIommu.putIfAbsent(groupName, at);
+      if (have != null && !have.equals(at)) {
+        return "device " + s.name() + ": group " + groupName + " is behind IOMMU " + have
+            + ", not " + at + " (the devices of one IOMMU group share their IOMMU)";
+      }
+      group = groups.computeIfAbsent(groupName, k -> kernel.newGroup());
+    }
     IommuDriver drv;
     switch (s.driver()) {
       case "mock" -> {
@@ -58,13 +78,13 @@ public final class Devices {
             : kernel.newMockInstance(k));
         long flags = (dirty ? 0 : IommufdTestUapi.MOCK_FLAGS_DEVICE_NO_DIRTY)
             | (pasidBits > 0 ? IommufdTestUapi.MOCK_FLAGS_DEVICE_PASID : 0);
-        byName.put(s.name(), new IommuDevice(s.name(), drv, kernel.newGroup(), pasidBits, dirty,
+        byName.put(s.name(), new IommuDevice(s.name(), drv, group, pasidBits, dirty,
             pri, MockIommu.newDevState(flags)));
       }
       case "intel_vtd", "arm_smmuv3" -> {
         org.iommufdsim.sim.kernel.drivers.HardwareDrivers.Made made =
             org.iommufdsim.sim.kernel.drivers.HardwareDrivers.make(s, inst, pasidBits, instances,
-                kernel.newGroup(), kernel.pageSize());
+                group, kernel.pageSize());
         if (made.error() != null) {
           return made.error();
         }

@@ -18,7 +18,6 @@ import org.iommufdsim.sim.uapi.Errno;
  * file's operation; every call leaves one trace line.
  */
 public final class Syscall {
-  private static final int PROT_MASK = 0x7;
   private static final int MAP_SHARED = 0x01;
   private static final int MAP_PRIVATE = 0x02;
   private static final int MAP_FIXED = 0x10;
@@ -162,14 +161,16 @@ public final class Syscall {
     KFile f = task.file(fd);
     int always = 0x0008 | 0x0010; // POLLERR | POLLHUP are reported whatever was asked
     int revents = f == null ? 0x0020 : f.poll(task, events) & (events | always);
-    return traced(String.format("poll([{fd=%d, events=0x%x}], 1, 0)", fd, events),
+    return traced(String.format("poll([{fd=%d, events=%s}], 1, 0)", fd,
+        org.iommufdsim.sim.uapi.Uapi.symbolic("poll_events", events & 0xffffL)),
         SysResult.ok(revents & 0xffff));
   }
 
   public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
     enter();
-    return traced(String.format("mmap(0x%x, 0x%x, 0x%x, 0x%x, %d, 0x%x)",
-        addr, length, prot, flags, fd, offset), doMmap(addr, length, prot, flags, fd, offset));
+    return traced(String.format("mmap(0x%x, 0x%x, %s, %s, %d, 0x%x)", addr, length,
+        org.iommufdsim.sim.uapi.Uapi.symbolic("mmap_prot", prot & 0xffffffffL),
+        org.iommufdsim.sim.uapi.Uapi.symbolic("mmap_flags", flags & 0xffffffffL), fd, offset), doMmap(addr, length, prot, flags, fd, offset));
   }
 
   private SysResult doMmap(long addr, long length, int prot, int flags, int fd, long offset) {
@@ -182,9 +183,7 @@ public final class Syscall {
     if (d.refuse(MMAP_FIXED, (flags & MAP_FIXED) != 0)) {
       return SysResult.err(Errno.EINVAL, "MAP_FIXED is not modelled");
     }
-    if (d.refuse(MMAP_PROT, (prot & ~PROT_MASK) != 0, prot)) {
-      return SysResult.err(Errno.EINVAL, "unknown PROT_ bits");
-    }
+    // do_mmap does not look at unknown prot bits (only mprotect asks arch_validate_prot)
     if (d.refuse(MMAP_LENGTH, length == 0 || (offset & (mm.pageSize() - 1)) != 0)) {
       return SysResult.err(Errno.EINVAL, "length is 0 or offset is not page aligned");
     }

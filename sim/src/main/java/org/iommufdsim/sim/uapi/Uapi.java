@@ -21,6 +21,56 @@ public final class Uapi {
   private static final ImmutableMap<String, CStruct> STRUCT_BY_NAME;
   private static final ImmutableMap<String, IoctlDef> IOCTL_BY_NAME;
   private static final ImmutableMap<String, TestOp> TEST_OP_BY_NAME;
+  private static final ImmutableMap<String, ImmutableList<Constant>> GROUPS;
+
+  /**
+   * Which constant family names the values of a struct field ({@code struct.path}), so a value
+   * read from user memory can be printed the way strace and the uAPI header spell it.
+   */
+  private static final ImmutableMap<String, String> FIELD_GROUPS = ImmutableMap.<String, String>
+      builder()
+      .put("iommu_ioas_map.flags", "iommufd_ioas_map_flags")
+      .put("iommu_ioas_map_file.flags", "iommufd_ioas_map_flags")
+      .put("iommu_ioas_copy.flags", "iommufd_ioas_map_flags")
+      .put("iommu_option.option_id", "iommufd_option")
+      .put("iommu_option.op", "iommufd_option_ops")
+      .put("iommu_vfio_ioas.op", "iommufd_vfio_ioas_op")
+      .put("iommu_hwpt_alloc.flags", "iommufd_hwpt_alloc_flags")
+      .put("iommu_hwpt_alloc.data_type", "iommu_hwpt_data_type")
+      .put("iommu_hwpt_vtd_s1.flags", "iommu_hwpt_vtd_s1_flags")
+      .put("iommu_hw_info.flags", "iommufd_hw_info_flags")
+      .put("iommu_hw_info.in_data_type", "iommu_hw_info_type")
+      .put("iommu_hw_info.out_data_type", "iommu_hw_info_type")
+      .put("iommu_hw_info.out_capabilities", "iommufd_hw_capabilities")
+      .put("iommu_hw_info_vtd.flags", "iommu_hw_info_vtd_flags")
+      .put("iommu_hwpt_set_dirty_tracking.flags", "iommufd_hwpt_set_dirty_tracking_flags")
+      .put("iommu_hwpt_get_dirty_bitmap.flags", "iommufd_hwpt_get_dirty_bitmap_flags")
+      .put("iommu_hwpt_vtd_s1_invalidate.flags", "iommu_hwpt_vtd_s1_invalidate_flags")
+      .put("iommu_hwpt_invalidate.data_type", "iommu_hwpt_invalidate_data_type")
+      .put("iommu_hwpt_pgfault.flags", "iommu_hwpt_pgfault_flags")
+      .put("iommu_hwpt_pgfault.perm", "iommu_hwpt_pgfault_perm")
+      .put("iommu_hwpt_page_response.code", "iommufd_page_response_code")
+      .put("iommu_viommu_alloc.type", "iommu_viommu_type")
+      .put("iommufd_vevent_header.flags", "iommu_veventq_flag")
+      .put("iommu_veventq_alloc.type", "iommu_veventq_type")
+      .put("iommu_hw_queue_alloc.type", "iommu_hw_queue_type")
+      .put("iommu_test_cmd.op", "iommufd_test_op")
+      .put("iommu_test_cmd.mock_domain_flags.dev_flags", "mock_flags_device")
+      .put("iommu_test_cmd.create_access.flags", "mock_flags_access_create")
+      .put("iommu_test_cmd.access_pages.flags", "mock_flags_access")
+      .put("iommu_test_cmd.access_rw.flags", "mock_access_rw")
+      .put("iommu_test_cmd.trigger_iopf.perm", "iommu_hwpt_pgfault_perm")
+      .put("iommu_hwpt_selftest.pagetable_type", "mock_iommupt")
+      .put("iommu_hwpt_invalidate_selftest.flags", "iommu_test_invalidate_flags")
+      .put("iommu_viommu_invalidate_selftest.flags", "iommu_test_invalidate_flags")
+      .put("vfio_iommu_type1_info.flags", "vfio_iommu_type1_info_flags")
+      .put("vfio_iommu_type1_dma_map.flags", "vfio_dma_map_flags")
+      .put("vfio_iommu_type1_dma_unmap.flags", "vfio_dma_unmap_flags")
+      .put("vfio_iommu_type1_dirty_bitmap.flags", "vfio_iommu_dirty_pages_flags")
+      .put("vfio_device_bind_iommufd.flags", "vfio_device_bind_flags")
+      .put("vfio_device_attach_iommufd_pt.flags", "vfio_device_attach_flags")
+      .put("vfio_device_detach_iommufd_pt.flags", "vfio_device_detach_flags")
+      .build();
 
   static {
     ImmutableList.Builder<Constant> cs = ImmutableList.builder();
@@ -42,6 +92,13 @@ public final class Uapi {
     STRUCT_BY_NAME = ImmutableMap.copyOf(sByName);
     IOCTL_BY_NAME = ImmutableMap.copyOf(iByName);
     TEST_OP_BY_NAME = ImmutableMap.copyOf(tByName);
+    Map<String, ImmutableList.Builder<Constant>> groups = new LinkedHashMap<>();
+    for (Constant c : CONSTANTS) {
+      groups.computeIfAbsent(c.group(), g -> ImmutableList.builder()).add(c);
+    }
+    ImmutableMap.Builder<String, ImmutableList<Constant>> g = ImmutableMap.builder();
+    groups.forEach((k, v) -> g.put(k, v.build()));
+    GROUPS = g.build();
   }
 
   private Uapi() {}
@@ -95,7 +152,20 @@ public final class Uapi {
 
   /** Constants of one group, in declaration order. */
   public static List<Constant> group(String group) {
-    return CONSTANTS.stream().filter(c -> c.group().equals(group)).toList();
+    return GROUPS.getOrDefault(group, ImmutableList.of());
+  }
+
+  /**
+   * The constant family that names the values of {@code struct}'s field {@code path} (for
+   * example {@code iommufd_hwpt_alloc_flags} for {@code iommu_hwpt_alloc.flags}), if any.
+   */
+  public static Optional<String> fieldGroup(String struct, String path) {
+    return Optional.ofNullable(FIELD_GROUPS.get(struct + "." + path));
+  }
+
+  /** Every field with a constant family, as {@code struct.path -> group}, in a stable order. */
+  public static Map<String, String> fieldGroups() {
+    return FIELD_GROUPS;
   }
 
   // ---- type-tagged driver data ----
@@ -217,6 +287,27 @@ public final class Uapi {
       sb.append(sb.isEmpty() ? "" : "|").append(hex(left));
     }
     return sb.toString();
+  }
+
+  /**
+   * Reads back what {@link #symbolic} wrote, or a plain number: constant names and numbers
+   * (decimal or {@code 0x} hex) joined by {@code |}. Empty when a part is neither.
+   */
+  public static java.util.OptionalLong valueOf(String spelled) {
+    long v = 0;
+    for (String part : spelled.strip().split("\\|", -1)) {
+      try {
+        v |= part.startsWith("0x") ? Long.parseUnsignedLong(part.substring(2), 16)
+            : Long.parseLong(part);
+      } catch (NumberFormatException notANumber) {
+        Constant c = CONSTANT_BY_NAME.get(part);
+        if (c == null) {
+          return java.util.OptionalLong.empty();
+        }
+        v |= c.value();
+      }
+    }
+    return java.util.OptionalLong.of(v);
   }
 
   private static String hex(long v) {

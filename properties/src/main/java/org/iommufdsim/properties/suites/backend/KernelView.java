@@ -46,6 +46,9 @@ final class KernelView {
 
   static long num(String v) {
     v = v.strip();
+    if (!v.isEmpty() && Character.isLetter(v.charAt(0))) {  // spelled with the header's names
+      return org.iommufdsim.sim.uapi.Uapi.valueOf(v).orElseThrow();
+    }
     if (v.startsWith("0x")) {
       return Long.parseUnsignedLong(v.substring(2), 16);
     }

@@ -15,7 +15,8 @@ record KernelCall(String syscall, String request, int fd, Map<String, Long> in,
     Map<String, Long> out, long value, String errno, String line) {
   private static final Pattern HEAD = Pattern.compile("^(?:pid \\d+: )?(\\w+)\\((.*)$");
   private static final Pattern FIELD =
-      Pattern.compile("([A-Za-z_][\\w.\\[\\]]*)=(-?0x[0-9a-f]+|-?\\d+)");
+      Pattern.compile("([A-Za-z_][\\w.\\[\\]]*)=(-?0x[0-9a-f]+|-?\\d+|[A-Z][A-Z0-9_]*"
+          + "(?:\\|(?:[A-Z][A-Z0-9_]*|0x[0-9a-f]+))*)");
   private static final Pattern RESULT =
       Pattern.compile(" = (?:(-1) (E[A-Z0-9]+)(?: \\(.*\\))?|(-?(?:0x[0-9a-f]+|\\d+)))$");
 
@@ -96,6 +97,9 @@ record KernelCall(String syscall, String request, int fd, Map<String, Long> in,
   }
 
   static long decode(String s) {
+    if (Character.isLetter(s.charAt(0))) {  // a flag set or enum, spelled as the header does
+      return org.iommufdsim.sim.uapi.Uapi.valueOf(s).orElseThrow();
+    }
     boolean neg = s.startsWith("-");
     String t = neg ? s.substring(1) : s;
     long v = t.startsWith("0x") ? Long.parseUnsignedLong(t.substring(2), 16) : Long.parseLong(t);

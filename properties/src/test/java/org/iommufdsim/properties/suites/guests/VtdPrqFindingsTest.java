@@ -2,9 +2,7 @@ package org.iommufdsim.properties.suites.guests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.EnumSet;
 import org.iommufdsim.properties.engine.Program;
-import org.iommufdsim.properties.engine.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,20 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class VtdPrqFindingsTest {
   static Program.Run findsIt(Finding f, int maxTries, int maxShrunkSteps) {
-    EnumSet<Finding> tolerated = EnumSet.allOf(Finding.class);
-    tolerated.remove(f);
-    VtdPrqMachine strict = new VtdPrqMachine("vtd-prq-strict-" + f.name(), tolerated);
-    PropertyCheck.Result r = PropertyCheck.check(strict, 1_000,
-        new PropertyCheck.Config(maxTries, 40, 1_500));
-    assertThat(r.passed()).as("%s found within %d tries", f, maxTries).isFalse();
-    Program.Run shrunk = r.counterexample().shrunk().run();
-    System.out.println(PropertyCheck.report(r));
-    org.iommufdsim.properties.suites.FindingFiles.matches(
-        "vtd-prq." + f.name().toLowerCase(java.util.Locale.ROOT), r.counterexample().transcript());
-    assertThat(shrunk.failure().label()).isEqualTo(f.label());
-    assertThat(shrunk.failure().message()).startsWith(f.name() + ": ");
-    assertThat(shrunk.steps().size()).isLessThanOrEqualTo(maxShrunkSteps);
-    return shrunk;
+    return GuestFindings.findsIt("vtd-prq",
+        tolerated -> new VtdPrqMachine("vtd-prq-strict-" + f.name(), tolerated), f, maxTries, maxShrunkSteps);
   }
 
   @Test

@@ -68,6 +68,11 @@ public final class Decider {
     return true;
   }
 
+  /** Records that {@code e} happened (see {@link Event}) to {@code a} and {@code b}. */
+  public void event(Event e, Object a, Object b, long x, long y) {
+    current.event(e, a, b, x, y);
+  }
+
   /** An injected failure fired at {@code point} (fail-nth). */
   public void failNth(String point) {
     current.recordFailNth(point);

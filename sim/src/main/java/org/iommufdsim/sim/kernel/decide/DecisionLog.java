@@ -22,11 +22,21 @@ public final class DecisionLog {
   private Errno[] errnos = new Errno[8];
   private int size;
   private int elided;
+  private Event[] events = new Event[4];
+  private int[] eventAt = new int[4];
+  private Object[] eventA = new Object[4];
+  private Object[] eventB = new Object[4];
+  private long[] eventX = new long[4];
+  private long[] eventY = new long[4];
+  private int eventCount;
   private Errno resultErrno;
   private String resultReason = "";
   private boolean ended;
 
   void clear() {
+    Arrays.fill(eventA, 0, eventCount, null);
+    Arrays.fill(eventB, 0, eventCount, null);
+    eventCount = 0;
     Arrays.fill(notes, 0, size, null);
     Arrays.fill(errnos, 0, size, null);
     size = 0;
@@ -76,6 +86,62 @@ public final class DecisionLog {
     values[at] = NO_VALUE;
     notes[at] = point;
     errnos[at] = null;
+  }
+
+  /**
+   * Records that {@code e} happened now, after the checks logged so far, with the objects and
+   * numbers it concerns (kept as they are; worded only when the path is read). At most
+   * {@link #CAPACITY} events are kept.
+   */
+  void event(Event e, Object a, Object b, long x, long y) {
+    if (eventCount == CAPACITY) {
+      return;
+    }
+    if (eventCount == events.length) {
+      int n = eventCount * 2;
+      events = Arrays.copyOf(events, n);
+      eventAt = Arrays.copyOf(eventAt, n);
+      eventA = Arrays.copyOf(eventA, n);
+      eventB = Arrays.copyOf(eventB, n);
+      eventX = Arrays.copyOf(eventX, n);
+      eventY = Arrays.copyOf(eventY, n);
+    }
+    events[eventCount] = e;
+    eventAt[eventCount] = size;
+    eventA[eventCount] = a;
+    eventB[eventCount] = b;
+    eventX[eventCount] = x;
+    eventY[eventCount] = y;
+    eventCount++;
+  }
+
+  public int eventCount() {
+    return eventCount;
+  }
+
+  public Event event(int i) {
+    return events[i];
+  }
+
+  /** How many log entries (checks) came before event {@code i}. */
+  public int eventAt(int i) {
+    return eventAt[i];
+  }
+
+  public Object eventA(int i) {
+    return eventA[i];
+  }
+
+  public Object eventB(int i) {
+    return eventB[i];
+  }
+
+  public long eventX(int i) {
+    return eventX[i];
+  }
+
+  public long eventY(int i) {
+    return eventY[i];
   }
 
   private int slot(boolean refuses) {

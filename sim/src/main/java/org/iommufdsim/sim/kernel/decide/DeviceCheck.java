@@ -36,40 +36,14 @@ public enum DeviceCheck implements Check {
   REPLACE_NOT_MEMBER("iommufd_device_do_replace", "device in the attach", EINVAL,
       "this device is not the one attached at this PASID");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   DeviceCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

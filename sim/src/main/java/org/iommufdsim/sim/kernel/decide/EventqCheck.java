@@ -15,8 +15,8 @@ public enum EventqCheck implements Check {
       "the process has no free fd number for the queue's file"),
   FAULT_READ_SIZE("iommufd_fault_fops_read", "*ppos == 0, count % sizeof(iommu_hwpt_pgfault)",
       ESPIPE, "fault records are read whole, from position 0"),
-  FAULT_READ_COOKIE("iommufd_fault_fops_read", "xa_alloc(fault->response)", ENOMEM,
-      "no response cookie is left for the group"),
+  FAULT_READ_COOKIE("iommufd_fault_fops_read", "xa_alloc in xa_limit_32b", EBUSY,
+      "every response cookie is taken by a group read and not answered"),
   FAULT_READ_COPY("iommufd_fault_fops_read", "buf", EFAULT,
       "the read buffer must be writable user memory"),
   FAULT_WRITE_SIZE("iommufd_fault_fops_write",
@@ -33,40 +33,14 @@ public enum EventqCheck implements Check {
   VEVENTQ_WRITE("vfs_write", "file->f_op->write", EINVAL,
       "a vEVENTQ's file has no write operation");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   EventqCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

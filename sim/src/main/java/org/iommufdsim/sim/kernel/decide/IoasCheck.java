@@ -153,40 +153,14 @@ public enum IoasCheck implements Check {
   VFIO_IOAS_SET_LOOKUP("iommufd_vfio_ioas", "ioas_id", ENOENT, "ioas_id does not name an IOAS"),
   VFIO_IOAS_OP("iommufd_vfio_ioas", "op", EOPNOTSUPP, "op is not GET, SET or CLEAR");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   IoasCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

@@ -28,8 +28,6 @@ public enum MockCheck implements Check {
       "a nested domain made through a vIOMMU needs the device's vdevice there"),
   MOCK_PASID_1024("mock_domain_set_dev_pasid_nop", "pasid 1024 replace hook", ENOMEM,
       "the selftest's reserved PASID fails its second attach on purpose"),
-  MOCK_PASID_DIRTY("mock_domain_set_dev_pasid_nop", "dirty ops vs NO_DIRTY device", EINVAL,
-      "a dirty-tracking domain cannot take a NO_DIRTY device"),
   MOCK_HW_INFO_TYPE("mock_domain_hw_info", "in_data_type", EOPNOTSUPP,
       "the mock reports DEFAULT or SELFTEST information"),
   MOCK_INVALIDATE_TYPE("mock_domain_cache_invalidate_user", "data_type", EINVAL,
@@ -55,40 +53,14 @@ public enum MockCheck implements Check {
   MOCK_SET_DIRTY("mock_domain_set_dirty_tracking", "domain->dirty_ops", EINVAL,
       "the domain has no dirty tracking");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   MockCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

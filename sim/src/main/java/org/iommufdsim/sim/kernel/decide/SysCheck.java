@@ -20,7 +20,6 @@ public enum SysCheck implements Check {
   MMAP_TYPE("do_mmap", "flags & (MAP_SHARED|MAP_PRIVATE)", EINVAL,
       "a mapping is exactly one of shared or private"),
   MMAP_FIXED("do_mmap", "MAP_FIXED", EINVAL, "the simulator does not model MAP_FIXED"),
-  MMAP_PROT("do_mmap", "prot", EINVAL, "prot has bits beyond READ, WRITE and EXEC"),
   MMAP_LENGTH("do_mmap", "length, offset", EINVAL,
       "length must not be 0 and offset must be page aligned"),
   MMAP_SIZE("do_mmap", "length", ENOMEM, "the length does not fit the address space"),
@@ -68,40 +67,14 @@ public enum SysCheck implements Check {
   DISPATCH_STRUCT_READABLE("copy_struct_from_user", "struct", EFAULT,
       "the command struct must be readable user memory");
 
-  private final String function;
-  private final String subject;
-  private final Errno errno;
-  private final String explanation;
+  private final Check.Spec spec;
 
   SysCheck(String function, String subject, Errno errno, String explanation) {
-    this.function = function;
-    this.subject = subject;
-    this.errno = errno;
-    this.explanation = explanation;
+    spec = new Check.Spec(function, subject, errno, explanation);
   }
 
   @Override
-  public String id() {
-    return name();
-  }
-
-  @Override
-  public String function() {
-    return function;
-  }
-
-  @Override
-  public String subject() {
-    return subject;
-  }
-
-  @Override
-  public Errno errno() {
-    return errno;
-  }
-
-  @Override
-  public String explanation() {
-    return explanation;
+  public Check.Spec spec() {
+    return spec;
   }
 }

@@ -46,7 +46,10 @@ import org.iommufdsim.sim.uapi.Errno;
  *
  * <p>Options (besides the common ones): {@code nesting=on|off} (IDR0.S2P, default on),
  * {@code ats=on|off} (IDR0.ATS, default on), {@code stall=on|off} (IDR0.STALL_MODEL, default
- * off), {@code fwb=on|off} (IDR3.FWB, default on; a vIOMMU needs it), and the device-level
+ * off), {@code fwb=on|off} (IDR3.FWB, default on; a vIOMMU needs it), {@code gran4k},
+ * {@code gran16k}, {@code gran64k} {@code =on|off} (the IDR5 translation granules, all on by
+ * default; io-pgtable picks the one its domains use from them and PAGE_SIZE), and the
+ * device-level
  * {@code sid=N} (the device's StreamID; by default 0x100, 0x108, ... in device order, as
  * PCI requester IDs on bus 1 would be). {@code dirty} sets IDR0.HTTU to access+dirty and
  * {@code pri} sets IDR0.PRI; both belong to the SMMU, so devices sharing one
@@ -68,14 +71,22 @@ public final class ArmSmmuV3 implements IommuDriver {
 
   /** The SMMU's configuration, from the {@code @device} options. */
   public record Config(boolean nesting, boolean dirty, boolean pri, boolean ats, boolean stall,
-      boolean fwb) {
-    public static final List<String> OPTIONS = List.of("nesting", "ats", "stall", "fwb", "sid");
+      boolean fwb, boolean gran4k, boolean gran16k, boolean gran64k) {
+    public static final List<String> OPTIONS = List.of("nesting", "ats", "stall", "fwb", "sid",
+        "gran4k", "gran16k", "gran64k");
 
     /** Reads the options; {@link IllegalArgumentException} names a bad or unknown one. */
     public static Config parse(Map<String, String> options) {
       DriverOptions o = new DriverOptions(DRIVER, options, OPTIONS);
-      return new Config(o.onOff("nesting", true), o.onOff("dirty", true), o.onOff("pri", true),
-          o.onOff("ats", true), o.onOff("stall", false), o.onOff("fwb", true));
+      Config c = new Config(o.onOff("nesting", true), o.onOff("dirty", true),
+          o.onOff("pri", true), o.onOff("ats", true), o.onOff("stall", false),
+          o.onOff("fwb", true), o.onOff("gran4k", true), o.onOff("gran16k", true),
+          o.onOff("gran64k", true));
+      if (!c.gran4k && !c.gran16k && !c.gran64k) {
+        throw new IllegalArgumentException(DRIVER + ": an SMMU has at least one translation"
+            + " granule (gran4k, gran16k, gran64k cannot all be off)");
+      }
+      return c;
     }
 
     public static Config defaults() {

@@ -6,12 +6,14 @@ import java.util.TreeSet;
 
 /**
  * Reading the options of an {@code @device} directive for the hardware drivers: the options
- * common to every driver ({@code iommu}, {@code pasid_bits}, {@code dirty}, {@code pri}) plus
+ * common to every driver ({@code iommu}, {@code pasid_bits}, {@code dirty}, {@code pri},
+ * {@code vf}, {@code group}) plus
  * the ones a driver documents. A mistake is an {@link IllegalArgumentException} whose message
  * names the option and what it takes.
  */
 final class DriverOptions {
-  static final List<String> COMMON = List.of("iommu", "pasid_bits", "dirty", "pri", "vf");
+  static final List<String> COMMON = List.of("iommu", "pasid_bits", "dirty", "pri", "vf",
+      "group");
 
   private final String driver;
   private final Map<String, String> options;

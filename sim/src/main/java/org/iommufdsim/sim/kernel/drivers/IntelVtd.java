@@ -48,8 +48,14 @@ import org.iommufdsim.sim.uapi.Errno;
  * when the second unit is compatible with it (paging_domain_compatible), as in the kernel.
  *
  * <p>Options (besides the common ones): {@code nesting=on|off} (ECAP.NEST, default on),
- * {@code mgaw=39|48|57} (CAP.MGAW/SAGAW, 57 also sets CAP.FL5LP; default 48), {@code srs=on|off}
- * (ECAP.SRS, default on), {@code eafs=on|off} (ECAP.EAFS, default off). {@code dirty} sets
+ * {@code mgaw=39|48|57} (CAP.MGAW, 57 also sets CAP.FL5LP; default 48), {@code sagaw=N}
+ * (CAP.SAGAW, a mask of bits 1-3 for 3-, 4- and 5-level second-stage tables; default 4-level,
+ * plus 5-level for a 57-bit unit, as Intel's units report), {@code srs=on|off} (ECAP.SRS,
+ * default on), {@code eafs=on|off} (ECAP.EAFS, default off), {@code flts=on|off} and
+ * {@code slts=on|off} (ECAP.FLTS/SLTS, first- and second-stage tables, default on),
+ * {@code fl1gp=on|off} (CAP.FL1GP, default on), {@code sllps=0..3} (CAP.SLLPS: bit 0 2 MiB,
+ * bit 1 1 GiB second-stage pages, default 3). A combination the v7.0 kernel would ignore the
+ * unit for (alloc_iommu finds no valid agaw) is refused. {@code dirty} sets
  * ECAP.SLADS and {@code pri} ECAP.PRS; both belong to the unit, so devices sharing a unit
  * ({@code iommu=NAME}) must agree on them. {@code pasid_bits} is the device's own PCI PASID
  * width; the unit always supports 20-bit PASIDs.
@@ -68,11 +74,20 @@ public final class IntelVtd implements IommuDriver {
 
   /** The unit's configuration, from the {@code @device} options. */
   public record Config(boolean nesting, int mgaw, boolean dirty, boolean pri, boolean srs,
-      boolean eafs) {
-    public static final List<String> OPTIONS = List.of("nesting", "mgaw", "srs", "eafs");
+      boolean eafs, int sagaw, boolean flts, boolean slts, boolean fl1gp, int sllps) {
+    public static final List<String> OPTIONS = List.of("nesting", "mgaw", "srs", "eafs",
+        "sagaw", "flts", "slts", "fl1gp", "sllps");
+
+    /** The four modelled options, everything else as the defaults. */
+    public Config(boolean nesting, int mgaw, boolean dirty, boolean pri, boolean srs,
+        boolean eafs) {
+      this(nesting, mgaw, dirty, pri, srs, eafs, (int) VtdRegisters.sagawFor(mgaw), true, true,
+          true, 0b11);
+    }
 
     /**
-     * Reads the options; {@link IllegalArgumentException} names a bad or unknown one.
+     * Reads the options; {@link IllegalArgumentException} names a bad or unknown one, or a
+     * unit the v7.0 kernel would not use at all.
      */
     public static Config parse(Map<String, String> options) {
       DriverOptions o = new DriverOptions(DRIVER, options, OPTIONS);
@@ -80,8 +95,28 @@ public final class IntelVtd implements IommuDriver {
       if (mgaw != 39 && mgaw != 48 && mgaw != 57) {
         throw new IllegalArgumentException(DRIVER + ": mgaw takes 39, 48 or 57, not " + mgaw);
       }
-      return new Config(o.onOff("nesting", true), (int) mgaw, o.onOff("dirty", true),
-          o.onOff("pri", true), o.onOff("srs", true), o.onOff("eafs", false));
+      long sagaw = o.number("sagaw", VtdRegisters.sagawFor((int) mgaw), 0, 0x1f);
+      if (sagaw == 0 || (sagaw & ~0b01110L) != 0) {
+        throw new IllegalArgumentException(DRIVER + ": sagaw is a mask of bits 1 (3-level),"
+            + " 2 (4-level) and 3 (5-level), at least one, not " + sagaw);
+      }
+      Config c = new Config(o.onOff("nesting", true), (int) mgaw, o.onOff("dirty", true),
+          o.onOff("pri", true), o.onOff("srs", true), o.onOff("eafs", false), (int) sagaw,
+          o.onOff("flts", true), o.onOff("slts", true), o.onOff("fl1gp", true),
+          (int) o.number("sllps", 0b11, 0, 0b11));
+      if (!c.flts && !c.slts) {
+        throw new IllegalArgumentException(DRIVER + ": a scalable-mode unit translates with"
+            + " at least one stage (flts and slts cannot both be off)");
+      }
+      if (c.flts && c.slts && (c.sagaw & VtdRegisters.firstStageSagaw(c.mgaw)) == 0) {
+        // alloc_iommu (dmar.c): iommu_calculate_agaw finds no width both stages can walk
+        // (__iommu_calculate_sagaw intersects SAGAW with 4-level, plus 5-level with CAP.FL5LP),
+        // so the unit is ignored and its devices get no IOMMU.
+        throw new IllegalArgumentException(DRIVER + ": sagaw " + c.sagaw + " and the first"
+            + " stage share no table depth, so the kernel ignores the unit (alloc_iommu: no"
+            + " valid agaw); give sagaw a 4-level bit, or flts=off");
+      }
+      return c;
     }
 
     public static Config defaults() {
@@ -141,7 +176,7 @@ public final class IntelVtd implements IommuDriver {
   public IntelVtd(String unitName, Config config) {
     this.unitName = unitName;
     this.config = config;
-    this.cap = VtdRegisters.cap(config.mgaw());
+    this.cap = VtdRegisters.cap(config);
     this.ecap = VtdRegisters.ecap(config);
   }
 
@@ -277,8 +312,9 @@ public final class IntelVtd implements IommuDriver {
     }
     int[] top = new int[1];
     int vasz = vaszSecondStage(top);
-    // Unverified: a SAGAW/MGAW pair no table fits (vasz 0) fails pt_iommu_vtdss_init; the
-    // modelled units never have one, so the errno is a guess.
+    // compute_vasz_lg2_ss answers 0 only for a SAGAW without bits 1-3 or an MGAW of 30 bits
+    // or less; Config refuses both (alloc_iommu would ignore such a unit or the spec reserves
+    // the bits), so this never refuses and its errno (pt_iommu_vtdss_init's) is unverified.
     if (decider.refuse(VTD_SS_DEPTH, vasz == 0)) {
       return KResult.err(Errno.EINVAL, "intel_vtd: no second-stage table depth fits MGAW");
     }

@@ -233,7 +233,7 @@ public final class MockIommu implements IommuDriver {
     return null;
   }
 
-  /** Mirrors selftest.c: mock_domain_set_dev_pasid_nop with the PASID 1024 hook. */
+  /** Mirrors selftest.c: mock_domain_set_dev_pasid_nop (v7.0): the PASID 1024 hook only. */
   @Override
   public Errno setDevPasid(IommuDomain domain, IommuDevice dev, int pasid) {
     MockDev md = dev(dev);
@@ -248,10 +248,10 @@ public final class MockIommu implements IommuDriver {
         md.pasid1024Armed = true;
       }
     }
-    if (decider.refuse(MOCK_PASID_DIRTY,
-        domain != null && domain.hasDirtyOps() && md.noDirty())) {
-      return Errno.EINVAL;
-    }
+    // v7.0's set_dev_pasid op has no NO_DIRTY check (only mock_domain_nop_attach, the RID
+    // attach, has one): a dirty-tracking domain made for another device attaches to a PASID of
+    // a NO_DIRTY device. The op's other refusal, mock_dev_enable_iopf's ENODEV without an IOPF
+    // queue, cannot happen: the selftest module always creates the queue.
     return null;
   }
 

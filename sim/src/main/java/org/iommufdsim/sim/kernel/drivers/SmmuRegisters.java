@@ -60,7 +60,8 @@ final class SmmuRegisters {
    * 1 (access only) per {@code dirty}, coherent walks, AArch64 tables, stage 1 always and
    * stage 2 per {@code nesting}. IDR1: 2^19-entry queues, 20-bit SubstreamIDs, 16-bit
    * StreamIDs. IDR2 and IDR4 0. IDR3: range invalidation, FWB per {@code fwb}. IDR5: 48-bit
-   * output addresses, 4K/16K/64K granules, 128 outstanding stalls when stalling.
+   * output addresses, the 4K/16K/64K granules the options leave on (all by default), 128
+   * outstanding stalls when stalling.
    */
   static int[] idr(ArmSmmuV3.Config c) {
     int idr0 = (1 << IDR0_ST_LVL) | ((c.stall() ? 0 : 1) << IDR0_STALL_MODEL)
@@ -71,8 +72,8 @@ final class SmmuRegisters {
     int idr1 = (19 << IDR1_CMDQS) | (19 << IDR1_EVTQS) | (19 << IDR1_PRIQS)
         | (20 << IDR1_SSIDSIZE) | (16 << IDR1_SIDSIZE);
     int idr3 = (1 << IDR3_RIL) | flag(c.fwb(), IDR3_FWB);
-    int idr5 = ((c.stall() ? 128 : 0) << IDR5_STALL_MAX) | (1 << IDR5_GRAN64K)
-        | (1 << IDR5_GRAN16K) | (1 << IDR5_GRAN4K) | (5 << IDR5_OAS);
+    int idr5 = ((c.stall() ? 128 : 0) << IDR5_STALL_MAX) | flag(c.gran64k(), IDR5_GRAN64K)
+        | flag(c.gran16k(), IDR5_GRAN16K) | flag(c.gran4k(), IDR5_GRAN4K) | (5 << IDR5_OAS);
     return new int[] {idr0, idr1, 0, idr3, 0, idr5};
   }
 

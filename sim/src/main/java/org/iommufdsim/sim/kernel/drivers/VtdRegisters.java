@@ -61,34 +61,42 @@ final class VtdRegisters {
   static final int ECAP_SMPWC = 48; // scalable-mode page-walk coherency
   static final int ECAP_RPS = 49;
 
-  /** SAGAW of a {@code mgaw}-bit unit: bit 1 = 3-level (39 bits), bit 2 = 4-level, bit 3 = 5-level. */
+  /**
+   * The default SAGAW of a {@code mgaw}-bit unit (bit 1 = 3-level, bit 2 = 4-level, bit 3 =
+   * 5-level tables): 4-level, plus 5-level for a 57-bit unit. A 39-bit unit walks 4-level tables
+   * limited to 39 bits (as Intel's 39-bit client units report, e.g. CAP 0x1c0000c40660462):
+   * with first-stage tables, which are at least 4-level, a 3-level-only SAGAW leaves
+   * alloc_iommu no valid agaw.
+   */
   static long sagawFor(int mgaw) {
-    return switch (mgaw) {
-      case 39 -> 1L << 1;
-      case 48 -> 1L << 2;
-      default -> (1L << 2) | (1L << 3);
-    };
+    return mgaw == 57 ? (1L << 2) | (1L << 3) : 1L << 2;
+  }
+
+  /** The depths a first stage walks (__iommu_calculate_sagaw's fl_sagaw): 4-level, 5 with FL5LP. */
+  static int firstStageSagaw(int mgaw) {
+    return mgaw == 57 ? (1 << 2) | (1 << 3) : 1 << 2;
   }
 
   /**
-   * CAP_REG of a unit with a {@code mgaw}-bit guest address width. Fixed choices: 64Ki domain
-   * IDs, PLMR/PHMR, no caching mode (a real unit, not QEMU's), zero-length reads, fault
-   * recording at 0x400 with 8 records, 2 MiB and 1 GiB second-stage pages, page-selective
-   * invalidation, MAMV 18, read and write draining, first-stage 1 GiB pages, posted interrupts,
+   * CAP_REG of a unit: MGAW, SAGAW, SLLPS (second-stage 2 MiB / 1 GiB pages) and FL1GP
+   * (first-stage 1 GiB pages) from the options. Fixed choices: 64Ki domain IDs, PLMR/PHMR, no
+   * caching mode (a real unit, not QEMU's), zero-length reads, fault recording at 0x400 with 8
+   * records, page-selective invalidation, MAMV 18, read and write draining, posted interrupts,
    * ESIRTPS/ESRTPS; first-stage 5-level paging only for a 57-bit unit.
    */
-  static long cap(int mgaw) {
+  static long cap(IntelVtd.Config cfg) {
+    int mgaw = cfg.mgaw();
     long c = 6L << CAP_ND;
     c |= bit(CAP_PLMR) | bit(CAP_PHMR);
-    c |= sagawFor(mgaw) << CAP_SAGAW;
+    c |= (long) cfg.sagaw() << CAP_SAGAW;
     c |= (long) (mgaw - 1) << CAP_MGAW;
     c |= bit(CAP_ZLR);
     c |= 0x40L << CAP_FRO;
-    c |= 0b0011L << CAP_SLLPS;
+    c |= (long) cfg.sllps() << CAP_SLLPS;
     c |= bit(CAP_PSI);
     c |= 7L << CAP_NFR;
     c |= 0x12L << CAP_MAMV;
-    c |= bit(CAP_DWD) | bit(CAP_DRD) | bit(CAP_FL1GP) | bit(CAP_PI);
+    c |= bit(CAP_DWD) | bit(CAP_DRD) | flag(cfg.fl1gp(), CAP_FL1GP) | bit(CAP_PI);
     if (mgaw == 57) {
       c |= bit(CAP_FL5LP);
     }
@@ -99,8 +107,8 @@ final class VtdRegisters {
    * ECAP_REG. Fixed choices: coherent, queued invalidation, device TLBs, interrupt remapping
    * (x2APIC), pass-through, snoop control, IOTLB registers at 0x500, MHMV 15, no execute
    * requests, no-write flag, 20-bit PASIDs, device-TLB throttling, page-request drain,
-   * scalable mode with both translation stages, coherent scalable-mode walks, RID_PASID. The
-   * options set NEST (nesting), PRS (pri), SRS (srs), EAFS (eafs) and SLADS (dirty).
+   * scalable mode, coherent scalable-mode walks, RID_PASID. The options set NEST (nesting),
+   * PRS (pri), SRS (srs), EAFS (eafs), SLADS (dirty), FLTS (flts) and SLTS (slts).
    */
   static long ecap(IntelVtd.Config cfg) {
     long e = bit(ECAP_C) | bit(ECAP_QI) | bit(ECAP_DT) | bit(ECAP_IR) | bit(ECAP_EIM);
@@ -112,7 +120,8 @@ final class VtdRegisters {
     e |= 19L << ECAP_PSS;
     e |= bit(ECAP_PASID) | bit(ECAP_DIT) | bit(ECAP_PDS) | bit(ECAP_SMTS);
     e |= flag(cfg.dirty(), ECAP_SLADS);
-    return e | bit(ECAP_SLTS) | bit(ECAP_FLTS) | bit(ECAP_SMPWC) | bit(ECAP_RPS);
+    return e | flag(cfg.slts(), ECAP_SLTS) | flag(cfg.flts(), ECAP_FLTS) | bit(ECAP_SMPWC)
+        | bit(ECAP_RPS);
   }
 
   // ---- decoding, as the iommu.h macros do ----

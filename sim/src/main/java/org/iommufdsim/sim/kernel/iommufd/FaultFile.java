@@ -59,9 +59,14 @@ final class FaultFile extends KFile {
       if (done >= count || g.faults.size() * size > count - done) {
         break;
       }
-      if (task.shouldFail("xa_alloc(fault->response)")
-          || d.refuse(FAULT_READ_COOKIE, fault.allocCookie(g) < 0)) {
-        rc = SysResult.err(Errno.ENOMEM, "no response cookie could be allocated");
+      // xa_alloc answers ENOMEM when it cannot allocate a node (fail-nth), EBUSY when every
+      // cookie of xa_limit_32b is taken.
+      if (task.shouldFail("xa_alloc(fault->response)")) {
+        rc = SysResult.err(Errno.ENOMEM, "no memory for the response cookie");
+        break;
+      }
+      if (d.refuse(FAULT_READ_COOKIE, fault.allocCookie(g) < 0)) {
+        rc = SysResult.err(Errno.EBUSY, "every response cookie is in use");
         break;
       }
       fault.deliver.pollFirst();
@@ -124,6 +129,7 @@ final class FaultFile extends KFile {
         rc = SysResult.err(Errno.EINVAL, "cookie " + cookie + " awaits no response");
         break;
       }
+      d.event(org.iommufdsim.sim.kernel.decide.Event.IOPF_RESPONDED, g, null, code, cookie);
       respond(g, (int) code);
       done += size;
     }

@@ -79,6 +79,11 @@ public final class GraphBuilder {
     }
   }
 
+  /** How the graph names {@code o}: its kind and ID, e.g. {@code HWPT nested 5}. */
+  public static String label(IommufdObject o) {
+    return kind(o).noun() + " " + o.id();
+  }
+
   private static Kind kind(IommufdObject o) {
     return switch (o) {
       case Ioas _ -> Kind.IOAS;

@@ -3,6 +3,7 @@ package org.iommufdsim.sim.kernel.iommufd;
 import java.util.List;
 import org.iommufdsim.sim.kernel.Task;
 import org.iommufdsim.sim.kernel.decide.Decider;
+import org.iommufdsim.sim.kernel.decide.Event;
 import org.iommufdsim.sim.kernel.decide.SysCheck;
 import org.iommufdsim.sim.uapi.Errno;
 
@@ -101,6 +102,7 @@ public final class Lifecycle {
     }
     obj.users = 0;
     ictx.objects().release(obj.id());
+    ictx.kernel().decider().event(Event.REMOVED_BY_OWNER, obj, null, 0, 0);
     destroyBody(ictx, obj);
   }
 
@@ -109,7 +111,8 @@ public final class Lifecycle {
    * whose only user is the table, until nothing live is left or a pass makes no progress.
    */
   static void destroyAll(IommufdFile ictx) {
-    while (true) {
+    Decider d = ictx.kernel().decider();
+    for (int pass = 1; ; pass++) {
       List<IommufdObject> live = ictx.objects().live();
       if (live.isEmpty()) {
         return;
@@ -117,10 +120,12 @@ public final class Lifecycle {
       int destroyed = 0;
       for (IommufdObject obj : live) {
         if (obj.users != 1) {
+          d.event(Event.RELEASE_KEPT, obj, null, pass, obj.users);
           continue;
         }
         obj.users = 0;
         destroyed++;
+        d.event(Event.RELEASE_DESTROYED, obj, null, pass, 0);
         ictx.objects().release(obj.id());
         if (ictx.vfioIoas() == obj) {
           ictx.setVfioIoas(null);

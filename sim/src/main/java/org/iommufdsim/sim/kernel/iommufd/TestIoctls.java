@@ -390,11 +390,17 @@ final class TestIoctls {
         || !(o instanceof Device idev)) {
       return SysResult.err(Errno.ENOENT, "id is not a device");
     }
-    if (u.refuse(TEST_CACHE_MOCK, !(idev.dev.priv() instanceof MockIommu.MockDev))
-        || !(idev.dev.priv() instanceof MockIommu.MockDev md)) {
-      return SysResult.err(Errno.EINVAL, "not a mock device");
-    }
     long idx = u.get(CACHE_ID);
+    if (!(idev.dev.priv() instanceof MockIommu.MockDev md)) {
+      // v7.0 does not check that the device is a mock one: it range-checks cache_id, then
+      // reads the cache array of a struct mock_dev that is not there (undefined behaviour).
+      // The model answers the range check as the kernel does, then EINVAL as a stand-in.
+      if (u.refuse(TEST_CACHE_VALUE, idx > MOCK_DEV_CACHE_ID_MAX, idx)) {
+        return SysResult.err(Errno.EINVAL, "cache_id " + idx + " is out of range");
+      }
+      u.refuse(TEST_CACHE_MOCK, true);
+      return SysResult.err(Errno.EINVAL, "not a mock device (undefined in v7.0)");
+    }
     if (u.refuse(TEST_CACHE_VALUE,
         idx > MOCK_DEV_CACHE_ID_MAX || md.cache[(int) idx] != u.get(CACHE_VAL), idx)) {
       return SysResult.err(Errno.EINVAL, "cache[" + idx + "] does not hold that value");

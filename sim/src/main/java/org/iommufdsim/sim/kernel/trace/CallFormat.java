@@ -81,9 +81,21 @@ public final class CallFormat {
         sb.append(", ");
       }
       long v = f.get(b);
-      sb.append(p).append('=').append(v >= 0 && v < 10 ? Long.toString(v) : hex(v));
+      sb.append(p).append('=').append(value(s, p, v));
     }
     return sb.toString();
+  }
+
+  /**
+   * A field's value as strace would print it: the uAPI's names when the field holds a flag set
+   * or an enum, else the number (decimal below 10, hex from there on).
+   */
+  public static String value(CStruct s, String path, long v) {
+    String group = Uapi.fieldGroup(s.name(), path).orElse(null);
+    if (group != null) {
+      return Uapi.symbolic(group, v);
+    }
+    return v >= 0 && v < 10 ? Long.toString(v) : hex(v);
   }
 
   private static String hex(long v) {

@@ -115,7 +115,13 @@ class IntelVtdTest {
     assertThat(mgaw(cap57)).isEqualTo(57);
     assertThat(has(cap57, CAP_FL5LP)).isTrue();
     assertThat(sagaw(cap57)).isEqualTo(0b01100);
-    assertThat(sagaw(unit("mgaw", "39").capReg())).isEqualTo(0b00010);
+    assertThat(sagaw(unit("mgaw", "39").capReg())).isEqualTo(0b00100);
+    long three = unit("mgaw", "39", "sagaw", "2", "flts", "off").capReg();
+    assertThat(sagaw(three)).isEqualTo(0b00010);
+    assertThat(sllps(unit("sllps", "1").capReg())).isEqualTo(0b01);
+    assertThat(has(unit("fl1gp", "off").capReg(), CAP_FL1GP)).isFalse();
+    assertThat(has(unit("flts", "off").ecapReg(), ECAP_FLTS)).isFalse();
+    assertThat(has(unit("slts", "off").ecapReg(), ECAP_SLTS)).isFalse();
   }
 
   @Test
@@ -139,6 +145,11 @@ class IntelVtdTest {
     assertThatThrownBy(() -> unit("mgaw", "40")).hasMessageContaining("mgaw takes 39, 48 or 57");
     assertThatThrownBy(() -> unit("nesting", "yes")).hasMessageContaining("on or off");
     assertThatThrownBy(() -> unit("sid", "1")).hasMessageContaining("takes no option sid");
+    assertThatThrownBy(() -> unit("sagaw", "2")).as("3-level only, with first-stage tables")
+        .hasMessageContaining("no valid agaw");
+    assertThatThrownBy(() -> unit("sagaw", "1")).hasMessageContaining("mask of bits 1");
+    assertThatThrownBy(() -> unit("flts", "off", "slts", "off"))
+        .hasMessageContaining("at least one stage");
   }
 
   // ---- paging domains ----
