@@ -18,6 +18,8 @@ public final class Task {
   private final int pid;
   private final Mm mm;
   private final TreeMap<Integer, KFile> fds = new TreeMap<>();
+  /** The same files indexed by number, for fget (the kernel's fdtable is an array too). */
+  private final KFile[] byNumber = new KFile[NOFILE];
   /** fd numbers reserved by get_unused_fd but not installed yet. */
   private final TreeMap<Integer, Boolean> reserved = new TreeMap<>();
   private final boolean capSysResource;
@@ -35,6 +37,7 @@ public final class Task {
     this.capSysResource = capSysResource;
     for (int i = 0; i < 3; i++) {
       fds.put(i, new ConsoleFile());
+      byNumber[i] = fds.get(i);
     }
   }
 
@@ -76,7 +79,7 @@ public final class Task {
 
   /** fget: the file at {@code fd}, or null. The table keeps its own reference. */
   public KFile file(int fd) {
-    return fds.get(fd);
+    return fd >= 0 && fd < NOFILE ? byNumber[fd] : fds.get(fd);
   }
 
   /** get_unused_fd_flags: the lowest free fd number, or -1 (EMFILE). */
@@ -107,6 +110,9 @@ public final class Task {
   public void installFd(int fd, KFile file) {
     reserved.remove(fd);
     fds.put(fd, file);
+    if (fd >= 0 && fd < NOFILE) {
+      byNumber[fd] = file;
+    }
   }
 
   /** close(2): removes the entry and drops its reference; false if fd was not open. */
@@ -114,6 +120,9 @@ public final class Task {
     KFile f = fds.remove(fd);
     if (f == null) {
       return false;
+    }
+    if (fd >= 0 && fd < NOFILE) {
+      byNumber[fd] = null;
     }
     f.put();
     return true;

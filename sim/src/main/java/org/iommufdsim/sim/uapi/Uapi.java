@@ -22,6 +22,7 @@ public final class Uapi {
   private static final ImmutableMap<String, IoctlDef> IOCTL_BY_NAME;
   private static final ImmutableMap<String, TestOp> TEST_OP_BY_NAME;
   private static final ImmutableMap<String, ImmutableList<Constant>> GROUPS;
+  private static final ImmutableMap<Long, IoctlDef> IOCTL_BY_REQUEST;
 
   /**
    * Which constant family names the values of a struct field ({@code struct.path}), so a value
@@ -99,6 +100,9 @@ public final class Uapi {
     ImmutableMap.Builder<String, ImmutableList<Constant>> g = ImmutableMap.builder();
     groups.forEach((k, v) -> g.put(k, v.build()));
     GROUPS = g.build();
+    Map<Long, IoctlDef> byRequest = new LinkedHashMap<>();
+    IOCTL_BY_NAME.values().forEach(d -> byRequest.putIfAbsent(d.request(), d));
+    IOCTL_BY_REQUEST = ImmutableMap.copyOf(byRequest);
   }
 
   private Uapi() {}
@@ -129,12 +133,7 @@ public final class Uapi {
 
   /** The ioctl whose request number is exactly {@code request}. */
   public static Optional<IoctlDef> ioctlByRequest(long request) {
-    for (IoctlDef d : IOCTL_BY_NAME.values()) {
-      if (d.request() == request) {
-        return Optional.of(d);
-      }
-    }
-    return Optional.empty();
+    return Optional.ofNullable(IOCTL_BY_REQUEST.get(request));
   }
 
   public static Optional<TestOp> testOp(String name) {

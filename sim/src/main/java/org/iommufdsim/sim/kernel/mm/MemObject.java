@@ -16,6 +16,11 @@ public final class MemObject {
   private final boolean file;
   private long size;
   private final TreeMap<Long, byte[]> pages = new TreeMap<>();
+  /** log2(pageSize): page sizes are powers of two. */
+  private final int pageShift;
+  /** The page looked up last and its index (-1: none): runs of accesses to a page skip the map. */
+  private long cachedIdx = -1;
+  private byte[] cachedPage;
   private final RunCounts pins = new RunCounts();
   /** A stable identity for traces and invariant reports (creation order within the host). */
   private final long serial;
@@ -26,6 +31,23 @@ public final class MemObject {
     this.size = size;
     this.file = file;
     this.serial = serial;
+    if (Long.bitCount(pageSize) != 1) {
+      throw new IllegalArgumentException("page size " + pageSize + " is not a power of two");
+    }
+    this.pageShift = Long.numberOfTrailingZeros(pageSize);
+  }
+
+  /** The stored page {@code idx}, or null while it was never written. */
+  private byte[] page(long idx) {
+    if (idx == cachedIdx) {
+      return cachedPage;
+    }
+    byte[] p = pages.get(idx);
+    if (p != null) {
+      cachedIdx = idx;
+      cachedPage = p;
+    }
+    return p;
   }
 
   public String name() {
@@ -50,6 +72,8 @@ public final class MemObject {
     if (newSize < size) {
       long firstGone = (newSize + pageSize - 1) / pageSize;
       pages.tailMap(firstGone, true).clear();
+      cachedIdx = -1;
+      cachedPage = null;
       long partial = newSize / pageSize;
       byte[] p = pages.get(partial);
       if (p != null && newSize % pageSize != 0) {
@@ -73,10 +97,10 @@ public final class MemObject {
     int done = 0;
     while (done < len) {
       long pos = off + done;
-      long idx = pos / pageSize;
-      int inPage = (int) (pos % pageSize);
+      long idx = pos >>> pageShift;
+      int inPage = (int) (pos & (pageSize - 1));
       int n = (int) Math.min(len - done, pageSize - inPage);
-      byte[] p = pages.get(idx);
+      byte[] p = page(idx);
       if (p == null) {
         Arrays.fill(dst, dstOff + done, dstOff + done + n, (byte) 0);
       } else {
@@ -90,10 +114,10 @@ public final class MemObject {
     int done = 0;
     while (done < len) {
       long pos = off + done;
-      long idx = pos / pageSize;
-      int inPage = (int) (pos % pageSize);
+      long idx = pos >>> pageShift;
+      int inPage = (int) (pos & (pageSize - 1));
       int n = (int) Math.min(len - done, pageSize - inPage);
-      byte[] p = pages.get(idx);
+      byte[] p = page(idx);
       if (p == null) {
         if (allZero(src, srcOff + done, n)) {
           done += n;

@@ -23,6 +23,8 @@ public final class Mm {
   private final long pageSize;
   private final TreeMap<Long, Vma> vmas = new TreeMap<>();
   private long next = MMAP_BASE;
+  /** The mapping found last (null: none), checked first: a program touches few mappings. */
+  private Vma lastFound;
 
   public Mm(long pageSize) {
     this.pageSize = pageSize;
@@ -44,12 +46,14 @@ public final class Mm {
   }
 
   public void insert(Vma vma) {
+    lastFound = null;
     vmas.put(vma.start(), vma);
   }
 
   /** munmap: removes {@code [addr, addr+length)} from every mapping it covers (splitting). */
   public void unmap(long addr, long length) {
     long last = addr + length - 1;
+    lastFound = null;
     List<Vma> hit = new ArrayList<>();
     Map.Entry<Long, Vma> first = vmas.floorEntry(addr);
     if (first != null && first.getValue().last() >= addr) {
@@ -82,6 +86,7 @@ public final class Mm {
   public void unmapAll() {
     List<Vma> all = List.copyOf(vmas.values());
     vmas.clear();
+    lastFound = null;
     for (Vma v : all) {
       if (v.ref() != null) {
         v.ref().close();
@@ -91,11 +96,16 @@ public final class Mm {
 
   /** The mapping containing {@code addr}, or null. */
   public Vma find(long addr) {
+    Vma hit = lastFound;
+    if (hit != null && hit.contains(addr)) {
+      return hit;
+    }
     Map.Entry<Long, Vma> e = vmas.floorEntry(addr);
     if (e == null || !e.getValue().contains(addr)) {
       return null;
     }
-    return e.getValue();
+    lastFound = e.getValue();
+    return lastFound;
   }
 
   /**
