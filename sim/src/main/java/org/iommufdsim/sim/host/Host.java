@@ -40,7 +40,18 @@ public final class Host {
 
   /** Starts a new process (pids count from 1). */
   public Process spawn() {
-    return new Process(kernel, kernel.spawn());
+    Process p = new Process(kernel, kernel.spawn());
+    kernel.stateChanged();
+    return p;
+  }
+
+  /**
+   * A number that moves on whenever the kernel's state may have changed: after every system
+   * call of any process (failed ones too) and when a process is spawned. Equal numbers mean an
+   * equal {@link #stateDump()}, so a reader may keep what it derived from the dump.
+   */
+  public long stateVersion() {
+    return kernel.stateVersion();
   }
 
   /** The trace so far: one line per system call, in order. */

@@ -23,6 +23,8 @@ public final class Kernel {
   private final List<IommufdFile> contexts = new ArrayList<>();
   /** How many contexts were ever opened: each context's ordinal, for explanations. */
   private int contextsOpened;
+  /** Moves on with every finished system call and every new task: see Host.stateVersion. */
+  private long stateVersion;
   private long memSerial;
   private final org.iommufdsim.sim.kernel.drivers.MockIommu mock;
   private int nextGroupId;
@@ -84,6 +86,15 @@ public final class Kernel {
   private java.util.function.BiConsumer<Task, String> callListener;
 
   /** Who hears of every finished system call, with the call as text (null: nobody). */
+  public long stateVersion() {
+    return stateVersion;
+  }
+
+  /** Something outside any system call changed what the kernel holds (a task was created). */
+  public void stateChanged() {
+    stateVersion++;
+  }
+
   public void setCallListener(java.util.function.BiConsumer<Task, String> listener) {
     callListener = listener;
   }
@@ -93,6 +104,7 @@ public final class Kernel {
    * is asked only when someone listens.
    */
   public void callEnded(Task t, java.util.function.Supplier<String> call) {
+    stateVersion++;
     if (callListener != null) {
       callListener.accept(t, call.get());
     }

@@ -402,7 +402,7 @@ public final class BackendFlows implements StateMachine<World> {
         List<KernelView.Call> ranges = x.calls("IOMMU_IOAS_IOVA_RANGES");
         if (!ranges.isEmpty() && ranges.stream().noneMatch(KernelView.Call::injected)
             && ranges.getFirst().inField("ioas_id") == v.bcontainer.ioasId) {
-          KernelView.Ctx ctx = ctxOf(x, KernelView.dump(x.host.stateDump()), b);
+          KernelView.Ctx ctx = ctxOf(x, x.kernelNow(), b);
           List<long[]> reserved = new ArrayList<>(ctx.ioas().get(v.bcontainer.ioasId)
               .reserved());
           eq(allowed(reserved), rangesText(v.bcontainer.iovaRanges),
@@ -774,7 +774,7 @@ public final class BackendFlows implements StateMachine<World> {
    * IOAS's areas from the kernel, and answers whether they differ from what the rules said.
    */
   private static boolean resync(World x, Target t) {
-    KernelView.Ctx ctx = ctxOf(x, KernelView.dump(x.host.stateDump()), t.be);
+    KernelView.Ctx ctx = ctxOf(x, x.kernelNow(), t.be);
     KernelView.Ioas io = ctx == null ? null : ctx.ioas().get(t.ioasId);
     if (io == null) {
       return false;
@@ -1450,7 +1450,7 @@ public final class BackendFlows implements StateMachine<World> {
   /** After a failed flow: the kernel's state is what it was before the flow. */
   private static void noLeak(World x) {
     String before = KernelView.dump(x.dumpBefore).objectTable();
-    String after = KernelView.dump(x.host.stateDump()).objectTable();
+    String after = x.kernelNow().objectTable();
     if (!before.equals(after)) {
       fail("the failed flow left the kernel changed:\nbefore:\n" + before + "after:\n" + after);
     }

@@ -84,7 +84,7 @@ final class BackendInvariants {
   }
 
   private static String fds(World w) {
-    KernelView.Dump d = KernelView.dump(w.host.stateDump());
+    KernelView.Dump d = w.kernelNow();
     Map<Integer, String> fds = d.fds().getOrDefault(w.sys.pid(), Map.of());
     Be o = w.owned;
     if (o.be.users() > 0) {
@@ -200,7 +200,7 @@ final class BackendInvariants {
 
   /** Every IOAS, HWPT, FAULT and DEVICE object of a context is one QEMU (or the test) holds. */
   private static String objects(World w) {
-    KernelView.Dump d = KernelView.dump(w.host.stateDump());
+    KernelView.Dump d = w.kernelNow();
     for (Be b : w.bes) {
       KernelView.Ctx ctx = BackendFlows.ctxOf(w, d, b);
       TreeSet<String> want = new TreeSet<>();
@@ -256,7 +256,7 @@ final class BackendInvariants {
   }
 
   private static String areas(World w, boolean belief) {
-    KernelView.Dump d = KernelView.dump(w.host.stateDump());
+    KernelView.Dump d = w.kernelNow();
     for (Target t : w.targets()) {
       KernelView.Ctx ctx = BackendFlows.ctxOf(w, d, t.be);
       KernelView.Ioas io = ctx == null ? null : ctx.ioas().get(t.ioasId);

@@ -113,6 +113,12 @@ final class KernelView {
 
   /** The dump: contexts in creation order, and the fds of each pid. */
   record Dump(String text, List<Ctx> ctxs, Map<Integer, Map<Integer, String>> fds) {
+    /** Read-only views: one parse is shared by every reader of the same state. */
+    Dump {
+      ctxs = java.util.Collections.unmodifiableList(ctxs);
+      fds = java.util.Collections.unmodifiableMap(fds);
+    }
+
     /** The object lines of every context, without the {@code users=} counts' noise kept. */
     String objectTable() {
       StringBuilder sb = new StringBuilder();
@@ -144,8 +150,9 @@ final class KernelView {
         curIoas = -1;
         continue;
       }
-      Matcher m = ID.matcher(l);
-      if (m.matches() && cur != null) {
+      // each pattern only where its line can start (most lines are none of them)
+      Matcher m = l.startsWith("  id ") ? ID.matcher(l) : null;
+      if (m != null && m.matches() && cur != null) {
         String line = l.strip();
         int nl = line.indexOf('\n');
         cur.objects().add(nl < 0 ? line : line.substring(0, nl));
@@ -158,8 +165,8 @@ final class KernelView {
         }
         continue;
       }
-      m = RANGE.matcher(l);
-      if (m.matches() && cur != null && curIoas >= 0) {
+      m = l.startsWith("    area ") || l.startsWith("    reserved ") ? RANGE.matcher(l) : null;
+      if (m != null && m.matches() && cur != null && curIoas >= 0) {
         long[] r = {Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16)};
         Ioas io = cur.ioas().get(curIoas);
         (m.group(1).equals("area") ? io.areas() : io.reserved()).add(r);
@@ -168,8 +175,8 @@ final class KernelView {
         }
         continue;
       }
-      m = FDS.matcher(l);
-      if (m.matches()) {
+      m = l.startsWith("pid ") ? FDS.matcher(l) : null;
+      if (m != null && m.matches()) {
         Map<Integer, String> f = new TreeMap<>();
         for (String p : m.group(2).strip().split(" ")) {
           int eq = p.indexOf('=');

@@ -119,6 +119,10 @@ final class World {
   int traceMark;
   int errMark;
   String dumpBefore;
+  /** The state dump at {@link #dumpVersion} and its parse (null until asked). */
+  private String dumpText;
+  private KernelView.Dump dumpParsed;
+  private long dumpVersion = -1;
   List<KernelView.Call> stepCalls = List.of();
   List<String> stepTrace = List.of();
   List<String> stepErr = List.of();
@@ -201,7 +205,7 @@ final class World {
     hostMark = host.trace().size();
     traceMark = qemu.trace().lines().size();
     errMark = qemu.stderr().lines().size();
-    dumpBefore = host.stateDump();
+    dumpBefore = dumpText();
     destroyErrorsExpected = false;
     expectedErr = List.of();
     allowedErr = List.of();
@@ -209,6 +213,25 @@ final class World {
     attachStep = false;
     hookStep = false;
     check = () -> { };
+  }
+
+  /** The kernel's state dump now; taken again only after the kernel's state may have changed. */
+  String dumpText() {
+    if (dumpVersion != host.stateVersion() || dumpText == null) {
+      dumpText = host.stateDump();
+      dumpParsed = null;
+      dumpVersion = host.stateVersion();
+    }
+    return dumpText;
+  }
+
+  /** The kernel's state now, parsed once per state (invariants read it several times a step). */
+  KernelView.Dump kernelNow() {
+    String text = dumpText();
+    if (dumpParsed == null) {
+      dumpParsed = KernelView.dump(text);
+    }
+    return dumpParsed;
   }
 
   /** Arms fail-nth for the coming flow (0: none). */
