@@ -113,11 +113,11 @@ public final class Syscall {
           () -> "ioctl(" + fd + ", " + CallFormat.request(request) + ", 0x"
               + Long.toHexString(arg) + ")");
     }
-    String before = CallFormat.ioctlArgs(task, request, arg);
+    CallFormat.Args before = CallFormat.ioctlArgs(task, request, arg);
     SysResult r = f == null ? badFd(fd) : f.ioctl(task, request, arg);
-    String after = CallFormat.ioctlOutputs(task, request, arg, before);
-    return traced("ioctl(" + fd + ", " + CallFormat.request(request) + ", " + before + ")"
-        + after, r);
+    String after = CallFormat.ioctlOutputs(task, arg, before);
+    return traced("ioctl(" + fd + ", " + CallFormat.request(request) + ", " + before.text()
+        + ")" + after, r);
   }
 
   public SysResult read(int fd, long buf, long count) {

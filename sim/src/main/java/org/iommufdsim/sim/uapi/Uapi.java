@@ -23,6 +23,8 @@ public final class Uapi {
   private static final ImmutableMap<String, TestOp> TEST_OP_BY_NAME;
   private static final ImmutableMap<String, ImmutableList<Constant>> GROUPS;
   private static final ImmutableMap<Long, IoctlDef> IOCTL_BY_REQUEST;
+  /** The groups whose every constant is a flag (printed as a set of bits). */
+  private static final java.util.Set<String> FLAG_GROUPS;
 
   /**
    * Which constant family names the values of a struct field ({@code struct.path}), so a value
@@ -100,6 +102,13 @@ public final class Uapi {
     ImmutableMap.Builder<String, ImmutableList<Constant>> g = ImmutableMap.builder();
     groups.forEach((k, v) -> g.put(k, v.build()));
     GROUPS = g.build();
+    java.util.Set<String> flagGroups = new java.util.TreeSet<>();
+    GROUPS.forEach((name, members) -> {
+      if (members.stream().allMatch(Constant::flag)) {
+        flagGroups.add(name);
+      }
+    });
+    FLAG_GROUPS = java.util.Set.copyOf(flagGroups);
     Map<Long, IoctlDef> byRequest = new LinkedHashMap<>();
     IOCTL_BY_NAME.values().forEach(d -> byRequest.putIfAbsent(d.request(), d));
     IOCTL_BY_REQUEST = ImmutableMap.copyOf(byRequest);
@@ -262,8 +271,7 @@ public final class Uapi {
     if (cs.isEmpty()) {
       return hex(value);
     }
-    boolean flags = cs.stream().allMatch(Constant::flag);
-    if (!flags) {
+    if (!FLAG_GROUPS.contains(group)) {
       for (Constant c : cs) {
         if (c.value() == value) {
           return c.name();
@@ -272,7 +280,12 @@ public final class Uapi {
       return hex(value);
     }
     if (value == 0) {
-      return cs.stream().filter(c -> c.value() == 0).map(Constant::name).findFirst().orElse("0");
+      for (Constant c : cs) {
+        if (c.value() == 0) {
+          return c.name();
+        }
+      }
+      return "0";
     }
     StringBuilder sb = new StringBuilder();
     long left = value;

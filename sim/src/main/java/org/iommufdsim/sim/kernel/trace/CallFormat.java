@@ -13,7 +13,16 @@ import org.iommufdsim.sim.uapi.Uapi;
  * user space passed it, and the fields the kernel changed.
  */
 public final class CallFormat {
+  /** Each struct's fields' constant families, by field index (null: a plain number). */
+  private static final java.util.concurrent.ConcurrentHashMap<CStruct, String[]> GROUPS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private CallFormat() {}
+
+  private static String[] groups(CStruct s) {
+    return GROUPS.computeIfAbsent(s, st -> st.fields().stream()
+        .map(f -> Uapi.fieldGroup(st.name(), f.path()).orElse(null)).toArray(String[]::new));
+  }
 
   public static String result(SysResult r) {
     return r.isOk() ? "= " + r.value() : "= -1 " + r.errno().name() + " (" + r.reason() + ")";
@@ -24,36 +33,35 @@ public final class CallFormat {
         .orElse("0x" + Long.toHexString(request));
   }
 
+  /**
+   * An ioctl's argument as the kernel will read it: the struct's text ({@code {size=0x.., ...}})
+   * and bytes, or the bare address (bytes null) when there is no struct to read.
+   */
+  public record Args(String text, CStruct struct, byte[] bytes) {}
+
   /** The struct at {@code arg} as the kernel will read it, or the bare address. */
-  public static String ioctlArgs(Task task, long request, long arg) {
+  public static Args ioctlArgs(Task task, long request, long arg) {
     CStruct s = Uapi.ioctlByRequest(request).map(IoctlDef::struct).orElse(null);
-    if (s == null) {
-      return hex(arg);
-    }
-    byte[] b = task.mm().copyFrom(arg, s.size());
+    byte[] b = s == null ? null : task.mm().copyFrom(arg, s.size());
     if (b == null) {
-      return hex(arg);
+      return new Args(hex(arg), null, null);
     }
-    return "{" + fields(s, b, null) + "}";
+    return new Args("{" + fields(s, b, null) + "}", s, b);
   }
 
-  /** " => {changed fields}" after the call, comparing with the struct before it. */
-  public static String ioctlOutputs(Task task, long request, long arg, String before) {
-    CStruct s = Uapi.ioctlByRequest(request).map(IoctlDef::struct).orElse(null);
-    if (s == null || !before.startsWith("{")) {
+  /** " => {changed fields}" after the call: the fields whose value the call changed. */
+  public static String ioctlOutputs(Task task, long arg, Args before) {
+    if (before.bytes() == null) {
       return "";
     }
+    CStruct s = before.struct();
     byte[] b = task.mm().copyFrom(arg, s.size());
-    if (b == null) {
+    if (b == null || java.util.Arrays.equals(b, before.bytes())) {
       return "";
     }
-    String after = "{" + fields(s, b, null) + "}";
-    if (after.equals(before)) {
-      return "";
-    }
+    String[] was = before.text().substring(1, before.text().length() - 1).split(", ");
+    String[] now = fields(s, b, null).split(", ");
     StringBuilder out = new StringBuilder();
-    String[] was = before.substring(1, before.length() - 1).split(", ");
-    String[] now = after.substring(1, after.length() - 1).split(", ");
     for (int i = 0; i < now.length && i < was.length; i++) {
       if (!now[i].equals(was[i])) {
         out.append(out.isEmpty() ? "" : ", ").append(now[i]);
@@ -69,7 +77,10 @@ public final class CallFormat {
       member = Uapi.testOpByNumber(op).map(TestOp::unionMember).orElse("");
     }
     StringBuilder sb = new StringBuilder();
+    String[] groups = groups(s);
+    int index = -1;
     for (CField f : s.fields()) {
+      index++;
       String p = f.path();
       if (member != null && p.contains(".") && !p.startsWith(member + ".")) {
         continue;
@@ -81,7 +92,14 @@ public final class CallFormat {
         sb.append(", ");
       }
       long v = f.get(b);
-      sb.append(p).append('=').append(value(s, p, v));
+      sb.append(p).append('=');
+      if (groups[index] != null) {
+        sb.append(Uapi.symbolic(groups[index], v));
+      } else if (v >= 0 && v < 10) {
+        sb.append(v);
+      } else {
+        sb.append("0x").append(Long.toHexString(v));
+      }
     }
     return sb.toString();
   }
