@@ -64,7 +64,7 @@ final class KernelView {
         fired |= raw.contains("fail-nth fired");
         continue;
       }
-      String l = raw.replaceFirst("^pid \\d+: ", "");
+      String l = withoutPid(raw);
       Matcher m = IOCTL.matcher(l);
       if (m.matches()) {
         out.add(new Call("ioctl", m.group(2), Integer.parseInt(m.group(1)), fields(m.group(3)),
@@ -77,7 +77,8 @@ final class KernelView {
       if (m.matches()) {
         String arg = m.group(2);
         int fd = -1;
-        if (arg.matches("-?\\d+")) {
+        int digits = arg.startsWith("-") ? 1 : 0;
+        if (arg.length() > digits && digitsEnd(arg, digits) == arg.length()) {
           fd = Integer.parseInt(arg);
         }
         out.add(new Call(m.group(1), arg, fd, Map.of(), Map.of(),
@@ -132,11 +133,43 @@ final class KernelView {
     }
   }
 
-  private static final Pattern ID = Pattern.compile("^  id (\\d+) (\\w+).*$");
-  private static final Pattern RANGE = Pattern.compile(
-      "^    (area|reserved) 0x([0-9a-f]+)-0x([0-9a-f]+).*$");
-  private static final Pattern FDS = Pattern.compile("^pid (\\d+)(?: exited)? fds(.*)$");
-  private static final Pattern ALIGN = Pattern.compile("align=(\\d+)");
+  /** The end of the run of decimal digits at {@code from} ({@code from} if there is none). */
+  private static int digitsEnd(String s, int from) {
+    int i = from;
+    while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+      i++;
+    }
+    return i;
+  }
+
+  private static int hexEnd(String s, int from) {
+    int i = from;
+    while (i < s.length() && Character.digit(s.charAt(i), 16) >= 0
+        && !Character.isUpperCase(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The end of the word ({@code \\w+}: letters, digits, underscore) at {@code from}. */
+  private static int wordEnd(String s, int from) {
+    int i = from;
+    while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** A trace line without its {@code pid N: } prefix. */
+  private static String withoutPid(String raw) {
+    if (raw.startsWith("pid ")) {
+      int end = digitsEnd(raw, 4);
+      if (end > 4 && raw.startsWith(": ", end)) {
+        return raw.substring(end + 2);
+      }
+    }
+    return raw;
+  }
 
   static Dump dump(String text) {
     List<Ctx> ctxs = new ArrayList<>();
@@ -150,42 +183,59 @@ final class KernelView {
         curIoas = -1;
         continue;
       }
-      // each pattern only where its line can start (most lines are none of them)
-      Matcher m = l.startsWith("  id ") ? ID.matcher(l) : null;
-      if (m != null && m.matches() && cur != null) {
-        String line = l.strip();
-        int nl = line.indexOf('\n');
-        cur.objects().add(nl < 0 ? line : line.substring(0, nl));
-        curIoas = -1;
-        if (m.group(2).equals("IOAS")) {
-          curIoas = Integer.parseInt(m.group(1));
-          Matcher a = ALIGN.matcher(l);
-          cur.ioas().put(curIoas, new Ioas(a.find() ? Long.parseLong(a.group(1)) : 1,
-              new ArrayList<>(), new ArrayList<>(), new boolean[1]));
-        }
-        continue;
-      }
-      m = l.startsWith("    area ") || l.startsWith("    reserved ") ? RANGE.matcher(l) : null;
-      if (m != null && m.matches() && cur != null && curIoas >= 0) {
-        long[] r = {Long.parseUnsignedLong(m.group(2), 16), Long.parseUnsignedLong(m.group(3), 16)};
-        Ioas io = cur.ioas().get(curIoas);
-        (m.group(1).equals("area") ? io.areas() : io.reserved()).add(r);
-        if (m.group(1).equals("area") && !l.contains(" FILE@")) {
-          io.nonFile()[0] = true;
-        }
-        continue;
-      }
-      m = l.startsWith("pid ") ? FDS.matcher(l) : null;
-      if (m != null && m.matches()) {
-        Map<Integer, String> f = new TreeMap<>();
-        for (String p : m.group(2).strip().split(" ")) {
-          int eq = p.indexOf('=');
-          if (eq > 0) {
-            f.put(Integer.parseInt(p.substring(0, eq)), p.substring(eq + 1));
+      // read by hand: this runs after every action of the backend suites, on the whole dump
+      if (l.startsWith("  id ")) {
+        int idEnd = digitsEnd(l, 5);
+        int whatEnd = idEnd > 5 && idEnd < l.length() && l.charAt(idEnd) == ' '
+            ? wordEnd(l, idEnd + 1) : -1;
+        if (whatEnd > idEnd + 1 && cur != null) {
+          cur.objects().add(l.strip());
+          curIoas = -1;
+          if (l.startsWith("IOAS", idEnd + 1) && whatEnd == idEnd + 5) {
+            curIoas = Integer.parseInt(l, 5, idEnd, 10);
+            int a = l.indexOf(" align=");
+            int alignEnd = a < 0 ? -1 : digitsEnd(l, a + 7);
+            long align = a >= 0 && alignEnd > a + 7 ? Long.parseLong(l, a + 7, alignEnd, 10) : 1;
+            cur.ioas().put(curIoas, new Ioas(align, new ArrayList<>(), new ArrayList<>(),
+                new boolean[1]));
           }
+          continue;
         }
-        fds.put(Integer.parseInt(m.group(1)), f);
-        cur = null;
+      }
+      boolean area = l.startsWith("    area 0x");
+      if (area || l.startsWith("    reserved 0x")) {
+        int from = area ? 11 : 15;
+        int firstEnd = hexEnd(l, from);
+        int lastEnd = firstEnd > from && l.startsWith("-0x", firstEnd) ? hexEnd(l, firstEnd + 3)
+            : -1;
+        if (lastEnd > firstEnd + 3 && cur != null && curIoas >= 0) {
+          long[] r = {Long.parseUnsignedLong(l, from, firstEnd, 16),
+              Long.parseUnsignedLong(l, firstEnd + 3, lastEnd, 16)};
+          Ioas io = cur.ioas().get(curIoas);
+          (area ? io.areas() : io.reserved()).add(r);
+          if (area && !l.contains(" FILE@")) {
+            io.nonFile()[0] = true;
+          }
+          continue;
+        }
+      }
+      if (l.startsWith("pid ")) {
+        int pidEnd = digitsEnd(l, 4);
+        int at = pidEnd;
+        if (l.startsWith(" exited", at)) {
+          at += 7;
+        }
+        if (pidEnd > 4 && l.startsWith(" fds", at)) {
+          Map<Integer, String> f = new TreeMap<>();
+          for (String p : l.substring(at + 4).strip().split(" ")) {
+            int eq = p.indexOf('=');
+            if (eq > 0) {
+              f.put(Integer.parseInt(p.substring(0, eq)), p.substring(eq + 1));
+            }
+          }
+          fds.put(Integer.parseInt(l, 4, pidEnd, 10), f);
+          cur = null;
+        }
       }
     }
     return new Dump(text, ctxs, fds);
