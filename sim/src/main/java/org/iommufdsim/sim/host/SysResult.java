@@ -14,8 +14,11 @@ public record SysResult(long value, Errno errno, String reason) {
     Objects.requireNonNull(reason);
   }
 
+  /** The answer of most calls: 0. Results are values, so one instance serves them all. */
+  private static final SysResult OK = new SysResult(0, null, "");
+
   public static SysResult ok(long value) {
-    return new SysResult(value, null, "");
+    return value == 0 ? OK : new SysResult(value, null, "");
   }
 
   public static SysResult ok() {

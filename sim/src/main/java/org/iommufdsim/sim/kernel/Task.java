@@ -160,6 +160,14 @@ public final class Task {
     return false;
   }
 
+  /**
+   * {@link #shouldFail(String)} for a point named {@code call(what)}, the name built only when
+   * fail-nth is armed (the common case, unarmed, costs no string).
+   */
+  public boolean shouldFail(String call, String what) {
+    return failNth > 0 && shouldFail(call + "(" + what + ")");
+  }
+
   /** The fallible point that the last armed fail-nth hit, or null. */
   public String lastFailPoint() {
     return lastFailPoint;

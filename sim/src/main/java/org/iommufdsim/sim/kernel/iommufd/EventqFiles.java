@@ -17,7 +17,7 @@ final class EventqFiles {
 
   static SysResult publish(Ucmd u, IommufdObject obj, String name,
       Function<IommufdObject, KFile> makeFile, CField outId, CField outFd) {
-    if (u.task.shouldFail("anon_inode_getfile(" + name + ")")) {
+    if (u.task.shouldFail("anon_inode_getfile", name)) {
       Lifecycle.abortAndDestroy(u.ictx, obj);
       return SysResult.err(Errno.ENOMEM, "creating the " + name + " file failed");
     }

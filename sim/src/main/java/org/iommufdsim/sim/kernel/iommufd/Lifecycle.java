@@ -21,11 +21,11 @@ public final class Lifecycle {
    */
   static <T extends IommufdObject> T alloc(IommufdFile ictx, Task task, T obj, String what,
       Errno[] err) {
-    if (task.shouldFail("kzalloc(" + what + ")")) {
+    if (task.shouldFail("kzalloc", what)) {
       err[0] = Errno.ENOMEM;
       return null;
     }
-    if (task.shouldFail("xa_alloc(" + what + ")")) {
+    if (task.shouldFail("xa_alloc", what)) {
       err[0] = Errno.ENOMEM;
       return null;
     }
