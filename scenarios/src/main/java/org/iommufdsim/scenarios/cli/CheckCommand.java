@@ -42,7 +42,7 @@ final class CheckCommand implements Callable<Integer> {
       return Optional.of(Source.problem(src));
     }
     String file = l.name();
-    return switch (Runner.run(l.scenario(), true)) {
+    return switch (Runner.check(l.scenario())) {
       case RunReport.Aborted a -> Optional.of(a.error().render(file));
       case RunReport.Finished f -> firstMismatch(file, f.steps())
           .or(() -> f.violations().stream().findFirst().map(v -> file + ":"

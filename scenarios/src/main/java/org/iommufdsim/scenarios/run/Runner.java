@@ -73,7 +73,23 @@ public final class Runner {
    */
   public static RunReport run(Scenario s, boolean stopAtMismatch, UnaryOperator<Syscalls> wrap,
       Consumer<Host> onHost, StepWatcher watcher) {
+    return run(s, stopAtMismatch, true, wrap, onHost, watcher);
+  }
+
+  /**
+   * What {@code check} needs: the run stops at the first mismatch, and the report keeps only the
+   * steps that did not match (so a scenario of millions of steps runs in memory for its text
+   * alone, not for every step's answer as well).
+   */
+  public static RunReport check(Scenario s) {
+    return run(s, true, false, UnaryOperator.identity(), host -> host.setTracing(false),
+        (n, r) -> { });
+  }
+
+  private static RunReport run(Scenario s, boolean stopAtMismatch, boolean keepMatched,
+      UnaryOperator<Syscalls> wrap, Consumer<Host> onHost, StepWatcher watcher) {
     List<StepRun> runs = new ArrayList<>();
+    int number = 0;
     Step current = null;
     try {
       HostConfig config = HostSetup.config(s.directives());
@@ -84,10 +100,13 @@ public final class Runner {
       start(m, s);
       for (Step st : s.steps()) {
         current = st;
-        watcher.beforeStep(runs.size() + 1);
+        number++;
+        watcher.beforeStep(number);
         StepRun r = step(m, st);
-        runs.add(r);
-        watcher.afterStep(runs.size(), r);
+        if (keepMatched || !r.matched()) {
+          runs.add(r);
+        }
+        watcher.afterStep(number, r);
         if (stopAtMismatch && !r.matched()) {
           break;
         }

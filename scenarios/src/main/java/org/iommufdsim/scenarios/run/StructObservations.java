@@ -22,13 +22,16 @@ final class StructObservations {
       Observed out) {
     String member = op.map(t -> t.unionMember() == null ? "" : t.unionMember()).orElse(null);
     List<CField> outputs = outputs(s, before, after, ok, member);
+    String[] groups = Uapi.fieldGroups(s);
+    int index = -1;
     for (CField f : s.fields()) {
+      index++;
       String display = display(s, f.path(), member);
       if (!display.equals(f.path())) {
         out.alias(display, f.path());
       }
       out.add(new Observation(f.path(), display, f.get(after), f.width(), f.signed(),
-          outputs.contains(f), Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
+          outputs.contains(f), groups[index]));
     }
   }
 

@@ -171,6 +171,19 @@ public final class Uapi {
     return Optional.ofNullable(FIELD_GROUPS.get(struct + "." + path));
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<CStruct, String[]> GROUPS_BY_FIELD =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * {@link #fieldGroup} for every field of {@code s}, by the field's index in
+   * {@link CStruct#fields()} (null where a field holds a plain number); worked out once per
+   * struct.
+   */
+  public static String[] fieldGroups(CStruct s) {
+    return GROUPS_BY_FIELD.computeIfAbsent(s, st -> st.fields().stream()
+        .map(f -> fieldGroup(st.name(), f.path()).orElse(null)).toArray(String[]::new));
+  }
+
   /** Every field with a constant family, as {@code struct.path -> group}, in a stable order. */
   public static Map<String, String> fieldGroups() {
     return FIELD_GROUPS;

@@ -13,16 +13,9 @@ import org.iommufdsim.sim.uapi.Uapi;
  * user space passed it, and the fields the kernel changed.
  */
 public final class CallFormat {
-  /** Each struct's fields' constant families, by field index (null: a plain number). */
-  private static final java.util.concurrent.ConcurrentHashMap<CStruct, String[]> GROUPS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   private CallFormat() {}
 
-  private static String[] groups(CStruct s) {
-    return GROUPS.computeIfAbsent(s, st -> st.fields().stream()
-        .map(f -> Uapi.fieldGroup(st.name(), f.path()).orElse(null)).toArray(String[]::new));
-  }
+
 
   public static String result(SysResult r) {
     return r.isOk() ? "= " + r.value() : "= -1 " + r.errno().name() + " (" + r.reason() + ")";
@@ -77,7 +70,7 @@ public final class CallFormat {
       member = Uapi.testOpByNumber(op).map(TestOp::unionMember).orElse("");
     }
     StringBuilder sb = new StringBuilder();
-    String[] groups = groups(s);
+    String[] groups = Uapi.fieldGroups(s);
     int index = -1;
     for (CField f : s.fields()) {
       index++;
