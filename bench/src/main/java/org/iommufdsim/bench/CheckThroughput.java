@@ -75,6 +75,9 @@ public class CheckThroughput {
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
+  // one operation takes about half a second: 1 s iterations would hold two of them
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 5, time = 5)
   public int generatedScenario(Steps counter) {
     int exit = check(new String[] {"check", generated.toString()});
     counter.steps += GeneratedScenario.steps(ROUNDS);

@@ -56,6 +56,10 @@ public class PropertyEngine {
   @Benchmark
   @BenchmarkMode(Mode.Throughput)
   @OutputTimeUnit(TimeUnit.SECONDS)
+  // one operation is a whole try (up to 40 actions, a new seed each): longer iterations average
+  // over more seeds, whose programs differ in cost
+  @Warmup(iterations = 3, time = 2)
+  @Measurement(iterations = 5, time = 5)
   public long backendFlows(Flows f, Actions counter) {
     long before = f.campaign.steps();
     if (!f.campaign.runOne()) {
