@@ -59,6 +59,16 @@ public final class Host {
     return kernel.tracer().lines();
   }
 
+  /** How many lines the trace holds: a mark for {@link #traceSince}. */
+  public int traceSize() {
+    return kernel.tracer().size();
+  }
+
+  /** The trace lines written since {@code mark} (a {@link #traceSize()} taken earlier). */
+  public List<String> traceSince(int mark) {
+    return kernel.tracer().since(mark);
+  }
+
   public void setTracing(boolean on) {
     kernel.tracer().setEnabled(on);
   }

@@ -65,15 +65,19 @@ final class KernelView {
         continue;
       }
       String l = withoutPid(raw);
-      Matcher m = IOCTL.matcher(l);
-      if (m.matches()) {
-        out.add(new Call("ioctl", m.group(2), Integer.parseInt(m.group(1)), fields(m.group(3)),
-            fields(m.group(4)), m.group(6) != null ? Long.parseLong(m.group(6)) : -1,
-            m.group(5), fired));
+      Call quick = ioctlLine(l, fired);
+      if (quick != null) {
+        out.add(quick);
         fired = false;
         continue;
       }
-      m = OTHER.matcher(l);
+      Call ioctl = ioctlByPattern(l, fired);
+      if (ioctl != null) {
+        out.add(ioctl);
+        fired = false;
+        continue;
+      }
+      Matcher m = OTHER.matcher(l);
       if (m.matches()) {
         String arg = m.group(2);
         int fd = -1;
@@ -87,6 +91,74 @@ final class KernelView {
       }
     }
     return out;
+  }
+
+  /**
+   * An ioctl line read by hand, the common shape only: {@code ioctl(FD, NAME, {IN})}, optionally
+   * {@code  => {OUT}}, then {@code  = N} or {@code  = -1 EXXX (reason)}. Null for anything else,
+   * which the patterns then read.
+   */
+  static Call ioctlLine(String l, boolean fired) {
+    if (!l.startsWith("ioctl(")) {
+      return null;
+    }
+    int fdEnd = l.indexOf(", ", 6);
+    int digits = fdEnd > 6 && l.charAt(6) == '-' ? 7 : 6;
+    if (fdEnd <= digits || digitsEnd(l, digits) != fdEnd) {
+      return null;
+    }
+    int nameEnd = l.indexOf(", {", fdEnd + 2);
+    if (nameEnd <= fdEnd + 2 || wordEnd(l, fdEnd + 2) != nameEnd) {
+      return null;
+    }
+    int inEnd = l.indexOf("})", nameEnd + 3);
+    if (inEnd < 0) {
+      return null;
+    }
+    int at = inEnd + 2;
+    String outText = null;
+    if (l.startsWith(" => {", at)) {
+      int outEnd = l.indexOf("} = ", at + 5);
+      if (outEnd < 0) {
+        return null;
+      }
+      outText = l.substring(at + 5, outEnd);
+      at = outEnd + 1;
+    }
+    if (!l.startsWith(" = ", at)) {
+      return null;
+    }
+    at += 3;
+    long ret = -1;
+    String errno = null;
+    if (l.startsWith("-1 E", at)) {
+      int e = wordEnd(l, at + 3);
+      if (e == l.length() || l.startsWith(" (", e) && l.endsWith(")")) {
+        errno = l.substring(at + 3, e);
+      } else {
+        return null;
+      }
+    } else {
+      int neg = at < l.length() && l.charAt(at) == '-' ? at + 1 : at;
+      if (neg == l.length() || digitsEnd(l, neg) != l.length()) {
+        return null;
+      }
+      ret = Long.parseLong(l, at, l.length(), 10);
+    }
+    return new Call("ioctl", l.substring(fdEnd + 2, nameEnd),
+        Integer.parseInt(l, 6, fdEnd, 10), fields(l.substring(nameEnd + 3, inEnd)),
+        fields(outText), ret, errno, fired);
+  }
+
+  /** An ioctl line read by the pattern (any shape the trace writes), or null. */
+  static Call ioctlByPattern(String l, boolean fired) {
+    Matcher m = IOCTL.matcher(l);
+    if (!m.matches()) {
+      return null;
+    }
+    return new Call("ioctl", m.group(2), Integer.parseInt(m.group(1)), fields(m.group(3)),
+        fields(m.group(4)), m.group(6) != null ? Long.parseLong(m.group(6)) : -1, m.group(5),
+        fired);
   }
 
   private static Map<String, String> fields(String s) {

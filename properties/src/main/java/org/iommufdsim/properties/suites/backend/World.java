@@ -202,7 +202,7 @@ final class World {
   /** Before a step: marks the outputs and keeps the kernel's state. */
   void begin(String description) {
     lastDescription = description;
-    hostMark = host.trace().size();
+    hostMark = host.traceSize();
     traceMark = qemu.trace().lines().size();
     errMark = qemu.stderr().lines().size();
     dumpBefore = dumpText();
@@ -251,8 +251,7 @@ final class World {
 
   /** After a step: collects what the kernel, QEMU's trace and QEMU's stderr said. */
   void collect() {
-    List<String> t = host.trace();
-    stepCalls = KernelView.calls(t.subList(hostMark, t.size()));
+    stepCalls = KernelView.calls(host.traceSince(hostMark));
     List<String> q = qemu.trace().lines();
     stepTrace = List.copyOf(q.subList(traceMark, q.size()));
     List<String> e = qemu.stderr().lines();

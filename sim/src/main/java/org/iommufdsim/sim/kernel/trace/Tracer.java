@@ -36,6 +36,15 @@ public final class Tracer {
     return List.copyOf(lines);
   }
 
+  public int size() {
+    return lines.size();
+  }
+
+  /** The lines from index {@code from} on (a copy). */
+  public List<String> since(int from) {
+    return List.copyOf(lines.subList(Math.min(Math.max(from, 0), lines.size()), lines.size()));
+  }
+
   public void clear() {
     lines.clear();
   }
