@@ -69,11 +69,13 @@ final class Decisions {
         kept++;
       }
     }
-    boolean failed = log.resultErrno() != null;
+    // a failed call whose deciding check is on the path: what came after it is clean-up
+    boolean decided = log.resultErrno() != null && !path.isEmpty()
+        && !path.getLast().checkId().equals(Decision.UNRECORDED);
     List<PathEvent> out = new ArrayList<>();
     for (int i = 0; i < log.eventCount(); i++) {
       int at = log.eventAt(i);
-      if (failed && at > kept) {
+      if (decided && at >= kept) {
         break;
       }
       at = Math.min(at, kept);
