@@ -320,7 +320,8 @@ public final class Uapi {
    */
   public static java.util.OptionalLong valueOf(String spelled) {
     long v = 0;
-    for (String part : spelled.strip().split("\\|", -1)) {
+    for (String raw : spelled.strip().split("\\|", -1)) {
+      String part = raw.strip();
       try {
         v |= part.startsWith("0x") ? Long.parseUnsignedLong(part.substring(2), 16)
             : Long.parseLong(part);

@@ -6,7 +6,7 @@ import org.iommufdsim.sim.uapi.Errno;
 
 /** Binding devices and attaching them to HW page tables (device.c), in the kernel's order. */
 public enum DeviceCheck implements Check {
-  BIND_DMA_OWNER("iommufd_device_bind", "iommu_device_claim_dma_owner", EBUSY,
+  BIND_DMA_OWNER("iommufd_device_bind", "iommu_device_claim_dma_owner", EPERM,
       "another owner (a VFIO container, another iommufd) already holds the device's group"),
   ATTACH_PT_LOOKUP("iommufd_device_change_pt", "pt_id", ENOENT, "pt_id names no object"),
   ATTACH_PT_TYPE("iommufd_device_change_pt", "type of pt_id", EINVAL,

@@ -17,6 +17,8 @@ public enum Event {
   IOPF_PARTIAL("iommu_report_device_fault"),
   /** A page request found nothing attached where it faulted that takes faults. */
   IOPF_UNHANDLED("iommu_report_device_fault"),
+  /** The group of a routed page request could not be allocated: aborted, answered FAILURE. */
+  IOPF_ABORTED("iommu_report_device_fault"),
   /** A page request found the HWPT attached where the device faulted. */
   IOPF_ROUTED("iommu_report_device_fault"),
   /** A page request group was queued on the HWPT's fault queue. */

@@ -105,7 +105,8 @@ public enum IoasCheck implements Check {
   PIN_OWNER("pin_user_pages_remote", "the mapping process", EFAULT,
       "the process whose memory was mapped has exited"),
   PIN_USER_VMA("pin_user_pages_remote", "VMA and its protection", EFAULT,
-      "the user address is not mapped, or not readable, or not writable for a WRITEABLE map"),
+      "the user address is not mapped, or (check_vma_flags) not writable for a WRITEABLE map,"
+          + " not readable for another"),
   PIN_USER_BACKING("pin_user_pages_remote", "backing object size", EFAULT,
       "the memory behind the mapping is gone (its file was truncated)"),
   UNMAP_LOOKUP("iommufd_ioas_unmap", "ioas_id", ENOENT, "ioas_id does not name an IOAS"),

@@ -29,7 +29,7 @@ final class DeviceCore {
         k -> new IommufdGroup(dev.group()));
     if (task.kernel().decider().refuse(BIND_DMA_OWNER, !dev.group().claimDmaOwner(ictx))) {
       dropGroup(ictx, igroup);
-      return KResult.err(Errno.EBUSY, "another owner holds the device's IOMMU group");
+      return KResult.err(Errno.EPERM, "another owner holds the device's IOMMU group");
     }
     Errno[] err = new Errno[1];
     Device idev = Lifecycle.alloc(ictx, task, new Device(ictx, dev, igroup,

@@ -22,6 +22,8 @@ public final class EventText {
           + " is not the group's last page, kept until the last one comes";
       case IOPF_UNHANDLED -> name(a) + " " + where(x) + ": the fault goes nowhere (" + b
           + "); the core answers the device " + deviceCode(y);
+      case IOPF_ABORTED -> name(a) + " " + where(x) + ": the group could not be allocated, so"
+          + " it is aborted (err_abort) and the core answers the device " + deviceCode(y);
       case IOPF_ROUTED -> y == 1
           ? name(a) + " " + where(x) + ": nothing is attached at that PASID; the driver keeps"
               + " PASID tables in the guest (user_pasid_table), so the RID's nested domain, "

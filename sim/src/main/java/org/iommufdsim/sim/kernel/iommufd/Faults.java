@@ -87,8 +87,7 @@ final class Faults {
     }
     faults.add(req);
     if (task != null && task.shouldFail("kzalloc(iopf_group)")) {
-      d.event(Event.IOPF_UNHANDLED, idev, "allocating the group failed", where,
-          IOMMU_PAGE_RESP_FAILURE);
+      d.event(Event.IOPF_ABORTED, idev, null, where, IOMMU_PAGE_RESP_FAILURE);
       respond(idev, req, pasidValid, IOMMU_PAGE_RESP_FAILURE);
       return false;
     }

@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * in ascending ID order.
  *
  * <p>Since IDs are always the lowest free ones, they stay dense: the slots are an array indexed
- * by ID (as long as the highest ID ever live), so a lookup is O(1), like the xarray's. The free
+ * by ID (as long as the highest ID ever live), so a lookup is O(1), like the xarray's. (The
+ * array's own limit, a little under 2^31 entries, is reached long before memory would allow
+ * that many objects, so the -1 of a full 31-bit space is kept for the record only.) The free
  * IDs below the allocation mark are an ordered set (O(log n)); freeing the highest ID lowers the
  * mark instead, so a create-destroy pair at the top touches no set at all.
  */
@@ -60,8 +62,8 @@ public final class ObjectTable {
 
   /** Frees an ID (abort, destroy): it becomes the lowest candidate again. */
   public void release(int id) {
-    if (!inRange(id) || slots[id] == null) {
-      return;
+    if (!inRange(id) || slots[id] == null || slots[id] == TOMBSTONE) {
+      return;  // a tombstone's ID is never handed out again
     }
     slots[id] = null;
     occupied--;

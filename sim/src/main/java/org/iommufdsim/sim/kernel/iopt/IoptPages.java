@@ -211,7 +211,8 @@ public final class IoptPages {
         long va = base + idx * pageSize;
         Vma v = owner.mm().find(va);
         if (d.refuse(IoasCheck.PIN_USER_VMA,
-            v == null || (v.prot() & 1) == 0 || (writable && (v.prot() & 2) == 0), va)) {
+            // mm/gup.c check_vma_flags: a write pin needs VM_WRITE, a read pin VM_READ
+            v == null || (writable ? (v.prot() & 2) == 0 : (v.prot() & 1) == 0), va)) {
           return Errno.EFAULT;
         }
         long inVma = (v.last() - va + 1) / pageSize;

@@ -125,6 +125,20 @@ public final class Mm {
     return access(addr, bytes, true);
   }
 
+  /**
+   * Whether the kernel's own loads from user memory (copy_from_user) succeed: on x86 any
+   * accessible mapping reads (PROT_WRITE and PROT_EXEC pages are readable too; only
+   * PROT_NONE faults), protection keys aside.
+   */
+  private static boolean readable(Vma v) {
+    return (v.prot() & 0x7) != 0;
+  }
+
+  /** Whether the kernel's stores to user memory (copy_to_user) succeed: PROT_WRITE. */
+  private static boolean writable(Vma v) {
+    return (v.prot() & 0x2) != 0;
+  }
+
   /** Loads and stores of the program itself ignore PROT bits only in that they need mapping. */
   private boolean access(long addr, byte[] buf, boolean write) {
     if (buf.length == 0) {
@@ -143,8 +157,7 @@ public final class Mm {
       if (v == null) {
         return false;
       }
-      int need = write ? 0x2 : 0x1;
-      if ((v.prot() & need) == 0) {
+      if (!(write ? writable(v) : readable(v))) {
         return false;
       }
       long objOff = v.objOffset() + (a - v.start());
@@ -178,7 +191,7 @@ public final class Mm {
     boolean zero = true;
     while (Long.compareUnsigned(a, last) <= 0) {
       Vma v = find(a);
-      if (v == null || (v.prot() & 0x1) == 0) {
+      if (v == null || !readable(v)) {
         return -1;
       }
       long n = Math.min(last, v.last()) - a + 1;
