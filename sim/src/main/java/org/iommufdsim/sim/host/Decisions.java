@@ -86,6 +86,10 @@ final class Decisions {
           .EventText.of(log.event(i), log.eventA(i), log.eventB(i), log.eventX(i),
               log.eventY(i))));
     }
+    if (log.eventsElided() > 0 && out.size() == log.eventCount()) {
+      out.add(new PathEvent(out.getLast().after(), "...", log.eventsElided()
+          + " more events not kept; the path keeps at most " + DecisionLog.CAPACITY));
+    }
     return List.copyOf(out);
   }
 

@@ -45,6 +45,22 @@ class DecisionPathTest {
   }
 
   @Test
+  void aReleaseOfManyObjects_keepsTheFirstEventsAndCountsTheRest() {
+    for (int i = 0; i < 300; i++) {
+      ioas();
+    }
+    assertThat(c.p.close(c.iommufd).isOk()).isTrue();
+    // iommufd_fops_release: nothing references an IOAS, so pass 1 destroys all 300, in ID order
+    List<PathEvent> events = c.p.lastEvents();
+    assertThat(events).hasSize(257);
+    assertThat(events.getFirst().text())
+        .isEqualTo("pass 1: IOAS 1 destroyed (the table held the only reference)");
+    assertThat(events.get(255).text()).startsWith("pass 1: IOAS 256 destroyed");
+    assertThat(events.getLast().text())
+        .isEqualTo("44 more events not kept; the path keeps at most 256");
+  }
+
+  @Test
   void sizeZero_stopsAtTheDispatchersMinimumSize() {
     long arg = c.alloc(64);
     SysResult r = c.p.ioctl(c.iommufd, Uapi.ioctl("IOMMU_IOAS_ALLOC").orElseThrow().request(),

@@ -29,6 +29,7 @@ public final class DecisionLog {
   private long[] eventX = new long[4];
   private long[] eventY = new long[4];
   private int eventCount;
+  private int eventsElided;
   private Errno resultErrno;
   private String resultReason = "";
   private boolean ended;
@@ -37,6 +38,7 @@ public final class DecisionLog {
     Arrays.fill(eventA, 0, eventCount, null);
     Arrays.fill(eventB, 0, eventCount, null);
     eventCount = 0;
+    eventsElided = 0;
     Arrays.fill(notes, 0, size, null);
     Arrays.fill(errnos, 0, size, null);
     size = 0;
@@ -95,6 +97,7 @@ public final class DecisionLog {
    */
   void event(Event e, Object a, Object b, long x, long y) {
     if (eventCount == CAPACITY) {
+      eventsElided++;
       return;
     }
     if (eventCount == events.length) {
@@ -117,6 +120,11 @@ public final class DecisionLog {
 
   public int eventCount() {
     return eventCount;
+  }
+
+  /** Events not kept because {@link #CAPACITY} were already. */
+  public int eventsElided() {
+    return eventsElided;
   }
 
   public Event event(int i) {
