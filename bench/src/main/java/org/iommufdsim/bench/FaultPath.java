@@ -3,6 +3,7 @@ package org.iommufdsim.bench;
 import java.util.concurrent.TimeUnit;
 import org.iommufdsim.sim.host.Host;
 import org.iommufdsim.sim.uapi.CField;
+import org.iommufdsim.sim.uapi.IommufdTestUapi;
 import org.iommufdsim.sim.uapi.IommufdUapi;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,10 +31,10 @@ import org.openjdk.jmh.annotations.State;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class FaultPath {
-  static final long FAULT_ID_VALID = 1L << 2;
-  static final long NEST_PARENT = 1L << 0;
-  static final long DATA_SELFTEST = 0xdead;
-  static final long IOTLB_DEFAULT = 0xbadbeef;
+  static final long FAULT_ID_VALID = IommufdUapi.IOMMU_HWPT_FAULT_ID_VALID;
+  static final long NEST_PARENT = IommufdUapi.IOMMU_HWPT_ALLOC_NEST_PARENT;
+  static final long DATA_SELFTEST = IommufdTestUapi.IOMMU_HWPT_DATA_SELFTEST;
+  static final long IOTLB_DEFAULT = IommufdTestUapi.IOMMU_TEST_IOTLB_DEFAULT;
 
   UserProgram prog;
   UserProgram.Call nestedAlloc;

@@ -2,6 +2,7 @@ package org.iommufdsim.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.iommufdsim.sim.host.Host;
+import org.iommufdsim.sim.uapi.IommufdUapi;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
@@ -28,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
 @Measurement(iterations = 5, time = 1)
 public class MapUnmap {
   static final long BASE = 1L << 32;
-  static final long RW_FIXED = 1 | 2 | 4;
+  static final long RW_FIXED = IommufdUapi.IOMMU_IOAS_MAP_FIXED_IOVA
+      | IommufdUapi.IOMMU_IOAS_MAP_WRITEABLE | IommufdUapi.IOMMU_IOAS_MAP_READABLE;
 
   @Param({"1000", "10000", "100000", "1000000"})
   public int areas;

@@ -212,15 +212,17 @@ final class Pointees {
 
   private static void fieldsAt(CStruct s, byte[] before, byte[] after, int base, String prefix,
       Observed out) {
+    String[] groups = org.iommufdsim.sim.uapi.Uapi.fieldGroups(s);
+    int index = -1;
     for (CField f : s.fields()) {
+      index++;
       if (base + f.end() > after.length) {
         continue;
       }
       long v = f.get(after, base);
       boolean changed = v != f.get(before, base);
       String name = prefix + f.path();
-      out.add(new Observation(name, name, v, f.width(), f.signed(), changed,
-          org.iommufdsim.sim.uapi.Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
+      out.add(new Observation(name, name, v, f.width(), f.signed(), changed, groups[index]));
     }
   }
 }

@@ -57,10 +57,13 @@ final class Reads {
   }
 
   private static void record(CStruct s, byte[] data, int base, String prefix, Observed out) {
+    String[] groups = org.iommufdsim.sim.uapi.Uapi.fieldGroups(s);
+    int index = -1;
     for (CField f : s.fields()) {
+      index++;
       String name = prefix + f.path();
       out.add(new Observation(name, name, f.get(data, base), f.width(), f.signed(), true,
-          org.iommufdsim.sim.uapi.Uapi.fieldGroup(s.name(), f.path()).orElse(null)));
+          groups[index]));
     }
   }
 }

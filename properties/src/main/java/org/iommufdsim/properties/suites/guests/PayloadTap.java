@@ -3,6 +3,7 @@ package org.iommufdsim.properties.suites.guests;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.iommufdsim.sim.host.ForwardingSyscalls;
 import org.iommufdsim.sim.host.SysResult;
 import org.iommufdsim.sim.host.Syscalls;
 import org.iommufdsim.sim.host.UserMemory;
@@ -18,7 +19,7 @@ import org.iommufdsim.sim.uapi.IommufdUapi;
  * traced call, in order.
  * Everything else goes through unchanged.
  */
-final class PayloadTap implements Syscalls {
+final class PayloadTap extends ForwardingSyscalls {
   /** One fault record as the kernel wrote it into the reader's buffer. */
   record Pgfault(int flags, int devId, int pasid, int grpid, int perm, long addr, int cookie) {}
 
@@ -26,12 +27,11 @@ final class PayloadTap implements Syscalls {
   record Io(boolean write, int fd, long bytes, List<Pgfault> faults, List<long[]> responses) {}
 
   private static final int PGFAULT = IommufdUapi.iommu_hwpt_pgfault.size();
-  private final Syscalls inner;
   private final ArrayDeque<Io> pending = new ArrayDeque<>();
   private final ArrayDeque<byte[]> data = new ArrayDeque<>();
 
   PayloadTap(Syscalls inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** The oldest read/write not yet taken, or null. */
@@ -66,21 +66,6 @@ final class PayloadTap implements Syscalls {
     SysResult r = inner.write(fd, buf, count);
     pending.addLast(new Io(true, fd, r.isOk() ? r.value() : -1, List.of(), responses));
     return r;
-  }
-
-  @Override
-  public int pid() {
-    return inner.pid();
-  }
-
-  @Override
-  public SysResult open(String path) {
-    return inner.open(path);
-  }
-
-  @Override
-  public SysResult close(int fd) {
-    return inner.close(fd);
   }
 
   @Override
@@ -129,55 +114,5 @@ final class PayloadTap implements Syscalls {
       v = (v << 8) | (off + i < b.length ? b[off + i] & 0xffL : 0);
     }
     return v;
-  }
-
-  @Override
-  public SysResult poll(int fd, int events) {
-    return inner.poll(fd, events);
-  }
-
-  @Override
-  public SysResult mmap(long addr, long length, int prot, int flags, int fd, long offset) {
-    return inner.mmap(addr, length, prot, flags, fd, offset);
-  }
-
-  @Override
-  public SysResult munmap(long addr, long length) {
-    return inner.munmap(addr, length);
-  }
-
-  @Override
-  public SysResult fcntl(int fd, int cmd, long arg) {
-    return inner.fcntl(fd, cmd, arg);
-  }
-
-  @Override
-  public SysResult memfdCreate(String name, int flags) {
-    return inner.memfdCreate(name, flags);
-  }
-
-  @Override
-  public SysResult ftruncate(int fd, long length) {
-    return inner.ftruncate(fd, length);
-  }
-
-  @Override
-  public SysResult failNth(int n) {
-    return inner.failNth(n);
-  }
-
-  @Override
-  public long failNthRemaining() {
-    return inner.failNthRemaining();
-  }
-
-  @Override
-  public UserMemory memory() {
-    return inner.memory();
-  }
-
-  @Override
-  public long pageSize() {
-    return inner.pageSize();
   }
 }

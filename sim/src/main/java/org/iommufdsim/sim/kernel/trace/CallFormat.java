@@ -84,15 +84,7 @@ public final class CallFormat {
       if (!sb.isEmpty()) {
         sb.append(", ");
       }
-      long v = f.get(b);
-      sb.append(p).append('=');
-      if (groups[index] != null) {
-        sb.append(Uapi.symbolic(groups[index], v));
-      } else if (v >= 0 && v < 10) {
-        sb.append(v);
-      } else {
-        sb.append("0x").append(Long.toHexString(v));
-      }
+      sb.append(p).append('=').append(value(groups[index], f.get(b)));
     }
     return sb.toString();
   }
@@ -102,7 +94,11 @@ public final class CallFormat {
    * or an enum, else the number (decimal below 10, hex from there on).
    */
   public static String value(CStruct s, String path, long v) {
-    String group = Uapi.fieldGroup(s.name(), path).orElse(null);
+    return value(Uapi.fieldGroup(s.name(), path).orElse(null), v);
+  }
+
+  /** A value of constant family {@code group} (null: a plain number), as the trace prints it. */
+  private static String value(String group, long v) {
     if (group != null) {
       return Uapi.symbolic(group, v);
     }
